@@ -1,0 +1,136 @@
+"""The certifier's commands as the CLI calls them: certify, review and import."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+from certifier import decision
+from certifier.errors import UsageError
+from certifier.importer import ImportResult, import_file
+from certifier.instants import as_utc
+from certifier.ledger.base import DEFAULT_LEDGER_URL, Ledger, LedgerError, open_ledger
+from certifier.ledger.records import AppInfo
+from certifier.report import build_report, render
+from certifier.report.formats import load_builtins
+from contracts.errors import ContractError
+from contracts.rules import RulePack, load_rule_pack
+
+EXIT_READY = 0
+EXIT_NOT_READY = 1
+
+
+def certify(
+    ledger_url: str | None,
+    apps: list[str] | None,
+    as_of: str | None,
+    fmt: str,
+    out: str | None,
+    rules: str | None = None,
+) -> int:
+    """Decide and report; 0 when every selected app is ready, 1 otherwise (UsageError: exit 2)."""
+    formats = load_builtins()
+    if fmt not in formats:
+        raise UsageError(f"unknown format {fmt!r} (known: {', '.join(formats.names())})")
+    at = as_utc(as_of, "--as-of")
+    pack = _pack(rules)
+    with _ledger(ledger_url, must_exist=True) as ledger:
+        selected = _select(ledger, apps)
+        report = build_report(ledger, pack, at, selected)
+    if out is None and fmt == "text" and sys.stdout.isatty():
+        from rich.console import Console
+
+        from certifier.report.text import write
+
+        write(Console(), report)
+    else:
+        document = render(report, fmt)
+        if out is None:
+            sys.stdout.write(document)
+        else:
+            try:
+                Path(out).write_text(document, encoding="utf-8")
+            except OSError as e:
+                raise UsageError(f"cannot write the report to {out}: {e.strerror or e}") from e
+    return EXIT_READY if report.apps and report.ready else EXIT_NOT_READY
+
+
+def review(
+    ledger_url: str | None,
+    app_id: str,
+    approve: bool,
+    reviewer: str,
+    reason: str,
+    now: datetime | str | None = None,
+    rules: str | None = None,
+) -> int:
+    """Record a manual review; refusing an approval raises ``ApprovalRefusedError`` (exit 2)."""
+    pack = _pack(rules)
+    with _ledger(ledger_url, must_exist=True) as ledger:
+        record = decision.review(ledger, app_id, approve, reviewer, reason, now, pack)
+    print(
+        f"recorded: {app_id} {record.decision} by {record.reviewer} at"
+        f" {record.at.isoformat(timespec='seconds')}: {record.reason}"
+    )
+    return 0
+
+
+def import_traffic(
+    ledger_url: str | None,
+    path: str,
+    app_id: str | None = None,
+    scopes: list[str] | None = None,
+    rules: str | None = None,
+) -> ImportResult:
+    """Classify a HAR or flow file and write it in one transaction."""
+    pack = _pack(rules)
+    if not Path(path).is_file():
+        raise UsageError(f"no such file: {path}")
+    with _ledger(ledger_url, must_exist=False) as ledger:
+        return import_file(ledger, path, pack, app_id=app_id, scopes=scopes)
+
+
+def _pack(rules: str | None) -> RulePack:
+    try:
+        return load_rule_pack(rules)
+    except ContractError as e:
+        raise UsageError(f"rule pack: {e}") from e
+
+
+@contextmanager
+def _ledger(url: str | None, *, must_exist: bool) -> Iterator[Ledger]:
+    url = url or DEFAULT_LEDGER_URL
+    if must_exist and url.startswith("sqlite:///") and not url.endswith(":memory:"):
+        # Opening a missing SQLite file would create an empty ledger and hide a typo.
+        path = Path(url.removeprefix("sqlite:///"))
+        if not path.exists():
+            raise UsageError(f"no ledger at {url} ({path} does not exist)")
+    try:
+        ledger = open_ledger(url)
+    except LedgerError as e:
+        raise UsageError(str(e)) from e
+    try:
+        yield ledger
+    except LedgerError as e:
+        raise UsageError(str(e)) from e
+    finally:
+        ledger.close()
+
+
+def _select(ledger: Ledger, apps: list[str] | None) -> list[AppInfo]:
+    if not apps:
+        return ledger.apps()
+    selected, missing = [], []
+    for app_id in dict.fromkeys(apps):
+        info = ledger.app(app_id)
+        if info is None:
+            missing.append(app_id)
+        else:
+            selected.append(info)
+    if missing:
+        known = ", ".join(a.app_id for a in ledger.apps()[:20]) or "none"
+        raise UsageError(f"no app {', '.join(map(repr, missing))} in the ledger (known: {known})")
+    return selected

@@ -1,0 +1,123 @@
+"""Which API families an app exercised in the window, and whether through the new endpoints."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from certifier.decision import Decision
+from contracts.rules import RulePack
+from contracts.spec import OperationIndex, default_operations
+
+COVERAGE_PATH = Path(__file__).resolve().parent / "coverage.yaml"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Family:
+    id: str
+    title: str
+    new: tuple[str, ...]
+    legacy: tuple[str, ...]
+    legacy_rules: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FamilyCoverage:
+    family: Family
+    new_calls: int
+    legacy_calls: int
+    new_operations: tuple[str, ...]  # the new operations the app called
+    legacy_operations: tuple[str, ...]  # the legacy operations and rules it was found using
+
+    @property
+    def exercised(self) -> bool:
+        return self.new_calls + self.legacy_calls > 0
+
+    @property
+    def uses_new(self) -> bool:
+        return self.new_calls > 0
+
+    @property
+    def status(self) -> str:
+        """``new``, ``legacy``, ``mixed`` or ``unused``."""
+        if not self.exercised:
+            return "unused"
+        if self.legacy_calls == 0:
+            return "new"
+        return "mixed" if self.new_calls else "legacy"
+
+
+def load_families(
+    path: Path = COVERAGE_PATH, operations: OperationIndex | None = None
+) -> tuple[Family, ...]:
+    ops = operations or default_operations()
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    families = []
+    for entry in raw["families"]:
+        family = Family(
+            id=entry["id"],
+            title=entry["title"],
+            new=tuple(entry.get("new") or ()),
+            legacy=tuple(entry.get("legacy") or ()),
+            legacy_rules=tuple(entry.get("legacy_rules") or ()),
+        )
+        for op in family.new + family.legacy:
+            try:
+                ops.by_id(op)
+            except KeyError:
+                raise ValueError(f"{path}: family {family.id!r}: no operation {op!r}") from None
+        families.append(family)
+    return tuple(families)
+
+
+@cache
+def default_families() -> tuple[Family, ...]:
+    return load_families()
+
+
+def coverage(
+    decision: Decision, pack: RulePack, families: tuple[Family, ...] | None = None
+) -> list[FamilyCoverage]:
+    ops = decision.operations
+    hits = {h.rule_id: h.count for h in decision.hits}
+    index = default_operations()
+    result = []
+    for family in families or default_families():
+        new_calls = sum(ops.get(op, 0) for op in family.new)
+        legacy_calls = sum(ops.get(op, 0) for op in family.legacy)
+        legacy_used = [op for op in family.legacy if ops.get(op)]
+        for rule_id in family.legacy_rules:
+            count = hits.get(rule_id, 0)
+            if not count:
+                continue
+            legacy_calls += count
+            legacy_used.append(rule_id)
+            if _on_operations(pack, index, rule_id, family.new):
+                new_calls -= count
+        result.append(
+            FamilyCoverage(
+                family=family,
+                new_calls=max(new_calls, 0),
+                legacy_calls=legacy_calls,
+                new_operations=tuple(op for op in family.new if ops.get(op)),
+                legacy_operations=tuple(legacy_used),
+            )
+        )
+    return result
+
+
+def _on_operations(
+    pack: RulePack, index: OperationIndex, rule_id: str, operations: tuple[str, ...]
+) -> bool:
+    try:
+        rule = pack.rule(rule_id)
+    except KeyError:
+        return False
+    for endpoint in rule.endpoints:
+        op = index.by_endpoint(endpoint)
+        if op is not None and op.operation_id in operations:
+            return True
+    return False

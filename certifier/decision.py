@@ -1,0 +1,381 @@
+"""The readiness verdict of one app as of an instant, read from daily rollups only (seed 004)."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
+
+from certifier.errors import UsageError
+from certifier.instants import as_utc
+from certifier.ledger.base import Ledger
+from certifier.ledger.records import AppInfo, DailyCount, Review
+from contracts.rules import RulePack
+
+KIND_ALL = "all"
+KIND_RULE = "rule"
+KIND_OPERATION = "operation"
+# The smallest step of a stored timestamp: a finding exactly `window` before as_of still counts,
+# so an app becomes eligible one microsecond after that.
+TICK = timedelta(microseconds=1)
+
+
+class Verdict(enum.StrEnum):
+    NOT_AFFECTED = "not_affected"
+    INSUFFICIENT_EVIDENCE = "insufficient_evidence"
+    NOT_READY = "not_ready"
+    AUTO_APPROVED = "auto_approved"
+    MANUAL_REVIEW_PENDING = "manual_review_pending"
+    MANUALLY_APPROVED = "manually_approved"
+    MANUALLY_REJECTED = "manually_rejected"
+
+    @property
+    def ready(self) -> bool:
+        return self in READY_VERDICTS
+
+
+READY_VERDICTS = frozenset({Verdict.NOT_AFFECTED, Verdict.AUTO_APPROVED, Verdict.MANUALLY_APPROVED})
+
+
+class ReviewState(enum.StrEnum):
+    """The latest manual review at as_of, as far as the verdict is concerned."""
+
+    NONE = "none"
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    VOIDED = "voided"  # an approval followed by a finding: it no longer counts
+
+
+class ApprovalRefusedError(UsageError):
+    """A manual approval was asked for an app that is not automatically approved right now."""
+
+
+class UnknownAppError(UsageError):
+    """The ledger has never seen this app."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Evidence:
+    """Everything the verdict depends on, and nothing else."""
+
+    affected: bool
+    has_calls: bool  # at least one call in the window
+    observed_whole_window: bool  # first call at or before the window's start
+    has_finding: bool  # at least one finding in the window
+    review: ReviewState = ReviewState.NONE
+
+
+def make_decision(evidence: Evidence) -> Verdict:
+    """The verdict, as an explicit sequence of cases (after flake8's ``DecisionEngine``)."""
+    if not evidence.affected:
+        return Verdict.NOT_AFFECTED
+    if evidence.review is ReviewState.REJECTED:
+        return Verdict.MANUALLY_REJECTED
+    if evidence.review is ReviewState.APPROVED:
+        # Not voided: no finding since the approval, which itself required a clean window.
+        return Verdict.MANUALLY_APPROVED
+    if evidence.has_finding:
+        return Verdict.NOT_READY
+    if not evidence.has_calls or not evidence.observed_whole_window:
+        return Verdict.INSUFFICIENT_EVIDENCE
+    if evidence.review is ReviewState.PENDING:
+        return Verdict.MANUAL_REVIEW_PENDING
+    if evidence.review in (ReviewState.NONE, ReviewState.VOIDED):
+        return Verdict.AUTO_APPROVED
+    raise AssertionError(f"no verdict for {evidence!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """[start, end], both included; ``end`` is as_of."""
+
+    start: datetime
+    end: datetime
+    days: int
+
+    @classmethod
+    def ending(cls, as_of: datetime, days: int) -> Window:
+        return cls(as_of - timedelta(days=days), as_of, days)
+
+    def holds(self, at: datetime) -> bool:
+        return self.start <= at <= self.end
+
+    def touches(self, row: DailyCount) -> bool:
+        """Whether a rollup row counts a call inside the window.
+
+        Exact for a window of a day or more: only the first and last days of the window are cut,
+        and there the row's last_at (first day) or first_at (last day) decides.
+        """
+        return row.last_at >= self.start and row.first_at <= self.end
+
+    def dates(self) -> list[date]:
+        first, last = self.start.date(), self.end.date()
+        return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RuleHits:
+    """One rule's findings in the window, from its rollup rows."""
+
+    rule_id: str
+    count: int
+    per_day: dict[date, int]
+    first_at: datetime  # first finding on the window's days (may precede start on its first day)
+    last_at: datetime  # last finding on the window's days, at most as_of
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Voiding:
+    """The finding that voided a manual approval."""
+
+    rule_id: str
+    day: date
+    at: datetime  # the finding's time, or the end of its day's findings when not known exactly
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Decision:
+    app_id: str
+    app: AppInfo | None
+    as_of: datetime
+    window: Window
+    verdict: Verdict
+    automatic: Verdict  # the verdict without manual reviews
+    evidence: Evidence
+    scopes_known: bool
+    calls_in_window: int
+    calls_per_day: dict[date, int]
+    hits: tuple[RuleHits, ...]
+    operations: dict[str, int]  # operation id -> calls in the window
+    last_finding_at: datetime | None
+    eligible_at: datetime | None
+    review: Review | None  # the latest review at or before as_of
+    voided_by: Voiding | None
+    reason: str = ""
+    rows: tuple[DailyCount, ...] = field(default=(), repr=False)
+
+    @property
+    def ready(self) -> bool:
+        return self.verdict.ready
+
+    @property
+    def eligible_on(self) -> date | None:
+        """The first day whose end (the meaning of a plain ``--as-of`` date) is eligible."""
+        return self.eligible_at.date() if self.eligible_at else None
+
+    @property
+    def first_seen(self) -> datetime | None:
+        return self.app.first_seen if self.app else None
+
+    @property
+    def last_seen(self) -> datetime | None:
+        if self.app is None or self.app.last_seen is None:
+            return None
+        return min(self.app.last_seen, self.as_of)
+
+
+def decide(
+    ledger: Ledger, app: AppInfo | str, pack: RulePack, as_of: datetime | str | None = None
+) -> Decision:
+    """The verdict of ``app`` as of ``as_of`` (default now), reading rollups and reviews only."""
+    as_of = as_utc(as_of)
+    info = ledger.app(app) if isinstance(app, str) else app
+    app_id = app if isinstance(app, str) else app.app_id
+    window = Window.ending(as_of, pack.window_days)
+    rows = tuple(r for r in ledger.rollups(app_id, window.start, window.end) if window.touches(r))
+
+    calls_per_day: dict[date, int] = {}
+    operations: dict[str, int] = {}
+    by_rule: dict[str, list[DailyCount]] = {}
+    for row in rows:
+        if row.kind == KIND_ALL:
+            calls_per_day[row.day] = calls_per_day.get(row.day, 0) + row.count
+        elif row.kind == KIND_OPERATION:
+            operations[row.key] = operations.get(row.key, 0) + row.count
+        elif row.kind == KIND_RULE:
+            by_rule.setdefault(row.key, []).append(row)
+    hits = tuple(_hits(rule_id, by_rule[rule_id], as_of) for rule_id in sorted(by_rule))
+    last_finding = max((h.last_at for h in hits), default=None)
+
+    scopes = info.scopes if info else ()
+    first_seen = info.first_seen if info else None
+    review, review_state, voided_by = _review_state(ledger, app_id, as_of)
+    evidence = Evidence(
+        # Unknown scopes (an import without --scopes) cannot show the app is unaffected.
+        affected=pack.is_affected(scopes) if scopes else True,
+        has_calls=bool(calls_per_day),
+        observed_whole_window=first_seen is not None and first_seen <= window.start,
+        has_finding=bool(hits),
+        review=review_state,
+    )
+    verdict = make_decision(evidence)
+    automatic = make_decision(replace(evidence, review=ReviewState.NONE))
+    decision = Decision(
+        app_id=app_id,
+        app=info,
+        as_of=as_of,
+        window=window,
+        verdict=verdict,
+        automatic=automatic,
+        evidence=evidence,
+        scopes_known=bool(scopes),
+        calls_in_window=sum(calls_per_day.values()),
+        calls_per_day=calls_per_day,
+        hits=hits,
+        operations=operations,
+        last_finding_at=last_finding,
+        eligible_at=last_finding + window_delta(pack) + TICK
+        if last_finding and automatic is Verdict.NOT_READY
+        else None,
+        review=review,
+        voided_by=voided_by,
+        rows=rows,
+    )
+    return replace(decision, reason=explain(decision, pack))
+
+
+def window_delta(pack: RulePack) -> timedelta:
+    return timedelta(days=pack.window_days)
+
+
+def _hits(rule_id: str, rows: list[DailyCount], as_of: datetime) -> RuleHits:
+    per_day: dict[date, int] = {}
+    for row in rows:
+        per_day[row.day] = per_day.get(row.day, 0) + row.count
+    return RuleHits(
+        rule_id=rule_id,
+        count=sum(per_day.values()),
+        per_day=per_day,
+        first_at=min(r.first_at for r in rows),
+        # On as_of's own day the row may hold later findings; as_of bounds the last one before it.
+        last_at=max(min(r.last_at, as_of) for r in rows),
+    )
+
+
+def _review_state(
+    ledger: Ledger, app_id: str, as_of: datetime
+) -> tuple[Review | None, ReviewState, Voiding | None]:
+    reviews = [r for r in ledger.reviews(app_id) if r.at <= as_of]
+    if not reviews:
+        return None, ReviewState.NONE, None
+    latest = reviews[-1]
+    match latest.decision:
+        case "rejected":
+            return latest, ReviewState.REJECTED, None
+        case "pending":
+            return latest, ReviewState.PENDING, None
+        case "approved":
+            voiding = _first_finding_after(ledger, app_id, latest.at, as_of)
+            state = ReviewState.VOIDED if voiding else ReviewState.APPROVED
+            return latest, state, voiding
+    raise AssertionError(f"unknown review decision {latest.decision!r} of app {app_id!r}")
+
+
+def _first_finding_after(
+    ledger: Ledger, app_id: str, after: datetime, as_of: datetime
+) -> Voiding | None:
+    rows = [
+        r
+        for r in ledger.rollups(app_id, after, as_of, kind=KIND_RULE)
+        if r.last_at > after and r.first_at <= as_of
+    ]
+    if not rows:
+        return None
+    row = min(rows, key=lambda r: (r.day, r.first_at, r.key))
+    at = row.first_at if row.first_at > after else row.last_at
+    return Voiding(rule_id=row.key, day=row.day, at=at)
+
+
+def explain(d: Decision, pack: RulePack) -> str:
+    """One sentence saying why, for every format."""
+    window = f"{pack.window_days}-day window"
+    text = _explain_verdict(d, pack, window)
+    if d.verdict is not Verdict.NOT_AFFECTED and not d.scopes_known:
+        text += " Scopes unknown (no call carried them), so the app is treated as affected."
+    if d.voided_by is not None and d.review is not None:
+        text += (
+            f" The manual approval by {d.review.reviewer} on {_day(d.review.at)} was voided by a"
+            f" later finding ({d.voided_by.rule_id} on {d.voided_by.day.isoformat()})."
+        )
+    return text
+
+
+def _explain_verdict(d: Decision, pack: RulePack, window: str) -> str:
+    match d.verdict:
+        case Verdict.NOT_AFFECTED:
+            scopes = ", ".join(sorted(pack.affected_scopes))
+            return f"Holds none of the affected scopes ({scopes})."
+        case Verdict.NOT_READY:
+            n = sum(h.count for h in d.hits)
+            return (
+                f"{n} deprecated use(s) of {len(d.hits)} rule(s) in the {window}; last at"
+                f" {_stamp(d.last_finding_at)}. Eligible on {d.eligible_on} if it stops now."
+            )
+        case Verdict.INSUFFICIENT_EVIDENCE if not d.evidence.has_calls:
+            return f"No calls in the {window} ({_stamp(d.window.start)} to {_stamp(d.window.end)})."
+        case Verdict.INSUFFICIENT_EVIDENCE:
+            return (
+                f"Observed since {_stamp(d.first_seen)}, less than the {window}: needs calls"
+                f" recorded since {_stamp(d.window.start)}."
+            )
+        case Verdict.AUTO_APPROVED:
+            return f"Observed for the whole {window} with no deprecated endpoint or parameter."
+        case Verdict.MANUAL_REVIEW_PENDING:
+            return f"Automatically approved; manual review pending ({_who(d.review)})."
+        case Verdict.MANUALLY_APPROVED:
+            return f"Manually approved ({_who(d.review)})."
+        case Verdict.MANUALLY_REJECTED:
+            return f"Manually rejected ({_who(d.review)})."
+    raise AssertionError(f"unexplained verdict {d.verdict!r}")
+
+
+def _who(review: Review | None) -> str:
+    if review is None:
+        return "no review"
+    return f"by {review.reviewer} on {_day(review.at)}: {review.reason}"
+
+
+def _day(at: datetime) -> str:
+    return at.astimezone(UTC).date().isoformat()
+
+
+def _stamp(at: datetime | None) -> str:
+    if at is None:
+        return "never"
+    return at.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def review(
+    ledger: Ledger,
+    app_id: str,
+    approve: bool,
+    reviewer: str,
+    reason: str,
+    now: datetime | str | None,
+    pack: RulePack,
+) -> Review:
+    """Record a manual approval or rejection; approval needs a current automatic approval."""
+    now = as_utc(now, "now")
+    if not reviewer.strip() or not reason.strip():
+        raise UsageError("a review needs a reviewer and a reason")
+    info = ledger.app(app_id)
+    if info is None:
+        known = ", ".join(a.app_id for a in ledger.apps()[:20]) or "none"
+        raise UnknownAppError(f"no app {app_id!r} in the ledger (known: {known})")
+    decision = decide(ledger, info, pack, now)
+    if approve and decision.automatic is not Verdict.AUTO_APPROVED:
+        raise ApprovalRefusedError(
+            f"cannot approve {app_id!r}: manual approval requires a current automatic approval,"
+            f" and as of {_stamp(now)} the automatic verdict is {decision.automatic.value}."
+            f" {decision.reason}"
+        )
+    record = Review(
+        app_id=app_id,
+        decision="approved" if approve else "rejected",
+        reviewer=reviewer.strip(),
+        reason=reason.strip(),
+        at=now,
+    )
+    ledger.add_review(record)
+    return record

@@ -1,0 +1,77 @@
+"""The one interface every ledger backend implements, and ``open_ledger`` which picks one by URL."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Protocol
+
+from certifier.ledger.records import AppInfo, CallRecord, DailyCount, Review
+
+DEFAULT_LEDGER_URL = "sqlite:///miready.db"
+SUPPORTED_SCHEMES = ("sqlite:///", "postgresql://", "postgres://")
+SCHEMA_VERSION = 1
+
+
+class LedgerError(Exception):
+    """The ledger could not be opened, read or written."""
+
+
+class Ledger(Protocol):
+    url: str
+
+    def write_calls(self, records: Sequence[CallRecord]) -> None:
+        """Store calls and update apps, examples and daily rollups in ONE transaction.
+
+        Returns only once committed: a record acknowledged by this call is durable.
+        """
+
+    def apps(self) -> list[AppInfo]: ...
+
+    def app(self, app_id: str) -> AppInfo | None: ...
+
+    def rollups(
+        self, app_id: str, start: datetime | date, end: datetime | date, kind: str | None = None
+    ) -> list[DailyCount]:
+        """Rollup rows of days overlapping [start, end] (UTC), optionally one kind only.
+
+        Ordered by day, kind, key. A ``date`` is taken as a UTC day; a naive datetime is refused.
+        """
+
+    def examples(self, app_id: str) -> dict[str, str]:
+        """Rule id -> the first redacted example recorded for that (app, rule)."""
+
+    def add_review(self, review: Review) -> None: ...
+
+    def reviews(self, app_id: str) -> list[Review]:
+        """Oldest first."""
+
+    def count_calls(self) -> int: ...
+
+    def close(self) -> None: ...
+
+
+def check_url(url: str) -> None:
+    """Raise ``LedgerError`` naming the supported forms unless ``url`` has a known scheme."""
+    if not url.startswith(("sqlite:", *SUPPORTED_SCHEMES)):
+        raise LedgerError(
+            f"unsupported ledger URL {url!r}: use one of "
+            "sqlite:///relative/path.db, sqlite:////absolute/path.db, sqlite:///:memory: "
+            "or postgresql://user@host:port/dbname[?schema=name]"
+        )
+
+
+def open_ledger(url: str | None = None) -> Ledger:
+    """Open (and create if needed) the ledger at ``url``; ``None`` means ``DEFAULT_LEDGER_URL``.
+
+    Backends are imported here, not at module level, so SQLite users never import psycopg.
+    """
+    url = DEFAULT_LEDGER_URL if url is None else url
+    check_url(url)
+    if url.startswith("sqlite:"):
+        from certifier.ledger.sqlite import SqliteLedger
+
+        return SqliteLedger(url)
+    from certifier.ledger.postgres import PostgresLedger
+
+    return PostgresLedger(url)

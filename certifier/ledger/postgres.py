@@ -1,0 +1,250 @@
+"""The shared ledger: PostgreSQL through psycopg 3, same tables and meaning as the SQLite one.
+
+URL: any libpq URL, ``postgresql://user[:password]@host[:port]/dbname[?param=value...]``, plus one
+parameter of ours, ``schema=NAME``, which is removed before connecting: the ledger then creates the
+schema if needed and keeps its tables there (``SET search_path``). Tests use it to get a fresh,
+isolated ledger each, e.g. ``postgresql://postgres@127.0.0.1:5432/test?schema=miready_test_1a2b``.
+Without it the tables go to the connection's default ``search_path`` (normally ``public``).
+
+Durability: the session sets ``synchronous_commit = on``, so a commit returns only once its WAL is
+flushed, whatever the server's default. Times are ``timestamptz`` and the session zone is UTC.
+Concurrent writers lock apps, examples and rollups in sorted key order, so they cannot deadlock.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import psycopg
+from psycopg import sql
+
+from certifier.ledger.base import SCHEMA_VERSION, LedgerError
+from certifier.ledger.batch import build_rows, to_utc, utc_day
+from certifier.ledger.postgres_sql import (
+    INSERT_CALL,
+    INSERT_EXAMPLE,
+    SCHEMA,
+    UPSERT_APP,
+    UPSERT_ROLLUP,
+)
+from certifier.ledger.records import AppInfo, CallRecord, DailyCount, Review
+
+SCHEMA_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
+CONNECT_TIMEOUT_S = 10
+
+
+def split_schema(url: str) -> tuple[str, str | None]:
+    """The libpq URL without our ``schema=`` parameter, and that schema (or None)."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    schemas = [value for name, value in query if name == "schema"]
+    if not schemas:
+        return url, None
+    schema = schemas[-1]
+    if not SCHEMA_NAME.fullmatch(schema):
+        raise LedgerError(
+            f"bad schema {schema!r} in ledger URL: use letters, digits and '_', "
+            "not starting with a digit, at most 63 characters"
+        )
+    rest = urlencode([(name, value) for name, value in query if name != "schema"])
+    return urlunsplit(parts._replace(query=rest)), schema
+
+
+def _utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)
+
+
+class PostgresLedger:
+    """A ledger in a PostgreSQL database, optionally in its own schema."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._lock = threading.Lock()
+        conninfo, self.schema = split_schema(url)
+        try:
+            self._conn = psycopg.connect(
+                conninfo, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S
+            )
+        except psycopg.Error as e:
+            raise LedgerError(f"cannot connect to ledger {_safe(url)}: {e}") from e
+        try:
+            self._conn.execute("SET TIME ZONE 'UTC'")
+            self._conn.execute("SET synchronous_commit = on")
+            self._create_schema()
+        except psycopg.Error as e:
+            self._conn.close()
+            raise LedgerError(f"cannot open ledger {_safe(url)}: {e}") from e
+
+    def __repr__(self) -> str:
+        return f"PostgresLedger({_safe(self.url)!r})"
+
+    def _create_schema(self) -> None:
+        with self._conn.transaction():
+            # Two processes creating the same tables at once would otherwise race on pg_type.
+            self._conn.execute("SELECT pg_advisory_xact_lock(hashtext('miready.ledger.schema'))")
+            if self.schema is not None:
+                name = sql.Identifier(self.schema)
+                self._conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(name))
+                self._conn.execute(sql.SQL("SET search_path TO {}").format(name))
+            for statement in SCHEMA.split(";"):
+                if statement.strip():
+                    self._conn.execute(statement)
+            version = self._conn.execute("SELECT max(version) FROM schema_version").fetchone()[0]
+            if version is None:
+                self._conn.execute(
+                    "INSERT INTO schema_version (version) VALUES (%s)", (SCHEMA_VERSION,)
+                )
+            elif version > SCHEMA_VERSION:
+                raise LedgerError(
+                    f"ledger {_safe(self.url)} has schema version {version}, newer than this "
+                    f"miready ({SCHEMA_VERSION}): upgrade miready"
+                )
+
+    def _run[T](self, what: str, fn: Callable[[psycopg.Connection], T]) -> T:
+        with self._lock:
+            try:
+                return fn(self._conn)
+            except psycopg.Error as e:
+                raise LedgerError(f"ledger {_safe(self.url)}: cannot {what}: {e}") from e
+
+    def write_calls(self, records: Sequence[CallRecord]) -> None:
+        if not records:
+            return
+        rows = build_rows(records)
+
+        def write(conn: psycopg.Connection) -> None:
+            with conn.transaction(), conn.cursor() as cur:
+                cur.executemany(
+                    INSERT_CALL,
+                    [
+                        (c.at, c.app_id, c.store_id, c.token_id, c.operation_id, c.method,
+                         c.path_template, c.status, c.latency_ms, c.params, c.findings, c.source)
+                        for c in rows.calls
+                    ],
+                )  # fmt: skip
+                cur.executemany(
+                    UPSERT_APP,
+                    [(a.app_id, a.name, a.scopes, a.first_seen, a.last_seen) for a in rows.apps],
+                )
+                if rows.examples:
+                    cur.executemany(
+                        INSERT_EXAMPLE,
+                        [(e.app_id, e.rule_id, e.example, e.at) for e in rows.examples],
+                    )
+                cur.executemany(
+                    UPSERT_ROLLUP,
+                    [
+                        (r.app_id, r.day, r.kind, r.key, r.count, r.first_at, r.last_at)
+                        for r in rows.rollups
+                    ],
+                )
+
+        self._run(f"write {len(records)} calls", write)
+
+    def apps(self) -> list[AppInfo]:
+        rows = self._run(
+            "read apps",
+            lambda c: c.execute(
+                "SELECT app_id, name, scopes, first_seen, last_seen FROM apps ORDER BY app_id"
+            ).fetchall(),
+        )
+        return [_app(row) for row in rows]
+
+    def app(self, app_id: str) -> AppInfo | None:
+        row = self._run(
+            f"read app {app_id!r}",
+            lambda c: c.execute(
+                "SELECT app_id, name, scopes, first_seen, last_seen FROM apps WHERE app_id = %s",
+                (app_id,),
+            ).fetchone(),
+        )
+        return None if row is None else _app(row)
+
+    def rollups(
+        self, app_id: str, start: datetime | date, end: datetime | date, kind: str | None = None
+    ) -> list[DailyCount]:
+        first, last = utc_day(start, "rollups start"), utc_day(end, "rollups end")
+        query = (
+            "SELECT app_id, day, kind, key, count, first_at, last_at FROM rollups "
+            "WHERE app_id = %s AND day >= %s AND day <= %s"
+        )
+        args: tuple = (app_id, first, last)
+        if kind is not None:
+            query += " AND kind = %s"
+            args += (kind,)
+        query += " ORDER BY day, kind, key"
+        rows = self._run(f"read rollups of {app_id!r}", lambda c: c.execute(query, args).fetchall())
+        return [
+            DailyCount(
+                app_id=r[0], day=r[1], kind=r[2], key=r[3], count=r[4], first_at=_utc(r[5]),
+                last_at=_utc(r[6]),
+            )
+            for r in rows
+        ]  # fmt: skip
+
+    def examples(self, app_id: str) -> dict[str, str]:
+        rows = self._run(
+            f"read examples of {app_id!r}",
+            lambda c: c.execute(
+                "SELECT rule_id, example FROM examples WHERE app_id = %s ORDER BY rule_id",
+                (app_id,),
+            ).fetchall(),
+        )
+        return dict(rows)
+
+    def add_review(self, review: Review) -> None:
+        at = to_utc(review.at, "Review.at")
+        self._run(
+            f"add a review of {review.app_id!r}",
+            lambda c: c.execute(
+                "INSERT INTO reviews (app_id, decision, reviewer, reason, at) "
+                "VALUES (%s, %s, %s, %s, %s)",
+                (review.app_id, review.decision, review.reviewer, review.reason, at),
+            ),
+        )
+
+    def reviews(self, app_id: str) -> list[Review]:
+        rows = self._run(
+            f"read reviews of {app_id!r}",
+            lambda c: c.execute(
+                "SELECT app_id, decision, reviewer, reason, at FROM reviews WHERE app_id = %s "
+                "ORDER BY at, id",
+                (app_id,),
+            ).fetchall(),
+        )
+        return [
+            Review(app_id=r[0], decision=r[1], reviewer=r[2], reason=r[3], at=_utc(r[4]))
+            for r in rows
+        ]
+
+    def count_calls(self) -> int:
+        return self._run(
+            "count calls", lambda c: c.execute("SELECT count(*) FROM calls").fetchone()[0]
+        )
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+
+def _app(row: tuple) -> AppInfo:
+    return AppInfo(
+        app_id=row[0],
+        name=row[1],
+        scopes=tuple(row[2]),
+        first_seen=_utc(row[3]),
+        last_seen=_utc(row[4]),
+    )
+
+
+def _safe(url: str) -> str:
+    """``url`` with any password masked, for messages and logs."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))

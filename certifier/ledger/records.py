@@ -1,0 +1,66 @@
+"""What the ledger keeps: one call, its findings and the daily rollups, never a value or a token."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CallRecord:
+    """One call an app made, as the proxy or the importer saw it.
+
+    Holds names only: parameter names (body key paths like ``variants[].stock`` and query keys
+    prefixed ``query:``), rule ids, and a token id (a SHA-256 prefix), never a value.
+    """
+
+    at: datetime  # timezone-aware; stored in UTC
+    app_id: str
+    app_name: str | None = None
+    store_id: str | None = None
+    token_id: str | None = None
+    scopes: tuple[str, ...] = ()
+    operation_id: str | None = None  # None: the path matched no operation of the spec
+    method: str
+    path_template: str  # the spec's template, or "unknown:" + the raw path without query
+    status: int  # 0 when no response came back (upstream down)
+    latency_ms: float = 0.0
+    params: tuple[str, ...] = ()
+    findings: tuple[str, ...] = ()  # rule ids
+    examples: dict[str, str] = field(default_factory=dict)  # rule id -> redacted example (JSON)
+    source: str = "proxy"  # "proxy" | "import"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AppInfo:
+    app_id: str
+    name: str | None
+    scopes: tuple[str, ...]
+    first_seen: datetime | None
+    last_seen: datetime | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DailyCount:
+    """A rollup row: how often ``key`` of ``kind`` happened for one app on one UTC day.
+
+    kind is ``"all"`` (key ``"*"``: every call), ``"rule"`` (key: rule id) or ``"operation"``
+    (key: operation id, or the unknown path template).
+    """
+
+    app_id: str
+    day: date
+    kind: str
+    key: str
+    count: int
+    first_at: datetime
+    last_at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Review:
+    app_id: str
+    decision: str  # "approved" | "rejected" | "pending"
+    reviewer: str
+    reason: str
+    at: datetime

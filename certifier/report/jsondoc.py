@@ -1,0 +1,130 @@
+"""The JSON report: the documented, versioned shape of ``contracts/schemas/report.json``."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from certifier.report.formats import FORMATS
+from certifier.report.model import AppReport, FindingReport, Report, stamp
+
+SCHEMA_ID = "https://miready.dev/schemas/report.json"
+VERSION = 1
+
+
+@FORMATS.register("json")
+def render_json(report: Report) -> str:
+    return json.dumps(to_document(report), indent=2, ensure_ascii=False) + "\n"
+
+
+def to_document(report: Report) -> dict[str, Any]:
+    pack = report.pack
+    return {
+        "$schema": SCHEMA_ID,
+        "version": VERSION,
+        "generated_at": stamp(report.generated_at),
+        "as_of": stamp(report.as_of, "microseconds"),
+        "ledger": report.ledger_url,
+        "rule_pack": {
+            "id": pack.id,
+            "title": pack.title,
+            "window_days": pack.window_days,
+            "affected_scopes": sorted(pack.affected_scopes),
+            "documentation_url": pack.documentation_url,
+        },
+        "ready": report.ready,
+        "summary": report.counts(),
+        "apps": [_app(a) for a in report.apps],
+    }
+
+
+def _app(a: AppReport) -> dict[str, Any]:
+    d = a.decision
+    review = d.review
+    return {
+        "app_id": a.app_id,
+        "name": a.name,
+        "scopes": sorted(d.app.scopes) if d.app else [],
+        "scopes_known": d.scopes_known,
+        "affected": d.evidence.affected,
+        "verdict": d.verdict.value,
+        "automatic_verdict": d.automatic.value,
+        "ready": d.ready,
+        "reason": d.reason,
+        "window": {
+            "start": stamp(d.window.start, "microseconds"),
+            "end": stamp(d.window.end, "microseconds"),
+            "days": d.window.days,
+        },
+        "observation": {
+            "first_seen": stamp(d.first_seen, "microseconds"),
+            "last_seen": stamp(d.last_seen, "microseconds"),
+            "whole_window": d.evidence.observed_whole_window,
+        },
+        "calls_in_window": d.calls_in_window,
+        "deprecated_calls_in_window": sum(p.deprecated for p in a.timeline),
+        "last_finding_at": stamp(d.last_finding_at, "microseconds"),
+        "eligible_on": d.eligible_on.isoformat() if d.eligible_on else None,
+        "review": None
+        if review is None
+        else {
+            "decision": review.decision,
+            "reviewer": review.reviewer,
+            "reason": review.reason,
+            "at": stamp(review.at, "microseconds"),
+            "voided": d.voided_by is not None,
+            "voided_by": None
+            if d.voided_by is None
+            else {
+                "rule_id": d.voided_by.rule_id,
+                "day": d.voided_by.day.isoformat(),
+                "at": stamp(d.voided_by.at, "microseconds"),
+            },
+        },
+        "timeline": [
+            {"day": p.day.isoformat(), "calls": p.calls, "deprecated_calls": p.deprecated}
+            for p in a.timeline
+        ],
+        "coverage": [
+            {
+                "family": c.family.id,
+                "title": c.family.title,
+                "status": c.status,
+                "exercised": c.exercised,
+                "uses_new": c.uses_new,
+                "new_calls": c.new_calls,
+                "legacy_calls": c.legacy_calls,
+                "new_operations": list(c.new_operations),
+                "legacy_operations": list(c.legacy_operations),
+            }
+            for c in a.coverage
+        ],
+        "findings": [_finding(f) for f in a.findings],
+    }
+
+
+def _finding(f: FindingReport) -> dict[str, Any]:
+    rule, hits = f.rule, f.hits
+    return {
+        "rule_id": rule.id,
+        "kind": rule.kind,
+        "title": rule.title,
+        "description": rule.description,
+        "endpoint": f.endpoint,
+        "endpoints": sorted(rule.endpoints),
+        "params": list(rule.params),
+        "api_type": rule.api_type,
+        "count": hits.count,
+        "per_day": [
+            {"day": day.isoformat(), "count": count} for day, count in sorted(hits.per_day.items())
+        ],
+        "first_seen": stamp(hits.first_at, "microseconds"),
+        "last_seen": stamp(hits.last_at, "microseconds"),
+        "last_call_at": stamp(hits.last_at, "microseconds"),
+        "example": f.example,
+        "replacement": rule.replacement,
+        "replacements": list(f.replacements),
+        "seed_section": rule.seed_section,
+        "documentation_url": f.documentation_url,
+        "migration_deadline": rule.deadline.isoformat() if rule.deadline else None,
+    }

@@ -1,0 +1,3 @@
+from miready.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,126 @@
+"""The ``miready`` command line: one subcommand per job, each delegating to its package."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from certifier.ledger.base import DEFAULT_LEDGER_URL
+
+EXIT_USAGE = 2
+POLICIES = ("observe", "warn", "translate", "enforce")
+FORMATS = ("text", "json", "md", "html", "junit")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="miready",
+        description="Migrate apps to multi-location inventory: mock, record, certify.",
+    )
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    mock = sub.add_parser("mock", help="run the mock multi-location platform")
+    mock.add_argument("--host", default="127.0.0.1")
+    mock.add_argument("--port", type=int, default=8080)
+    mock.add_argument("--fixture", help="YAML fixture to load (default: the sample fixture)")
+    mock.add_argument("--no-legacy", action="store_true", help="switch the legacy endpoints off")
+
+    proxy = sub.add_parser("proxy", help="run the recording proxy in front of a store")
+    proxy.add_argument("--upstream", help="the store's base URL (reverse mode)")
+    proxy.add_argument("--host", default="127.0.0.1")
+    proxy.add_argument("--port", type=int, default=8081)
+    proxy.add_argument("--ledger", default=DEFAULT_LEDGER_URL, help="ledger URL")
+    proxy.add_argument("--policy", choices=POLICIES, default="observe")
+    proxy.add_argument("--rules", help="rule pack name or YAML path")
+    proxy.add_argument("--mode", choices=("reverse", "regular"), default="reverse")
+    proxy.add_argument("--apps", dest="apps_file", help="apps.yaml: token id -> app, for a real store")
+    proxy.add_argument("--confdir", help="mitmproxy configuration folder (its CA lives there)")
+
+    cert = sub.add_parser("certify", help="decide and report multi-inventory readiness")
+    cert.add_argument("--ledger", default=DEFAULT_LEDGER_URL)
+    cert.add_argument("--app", dest="apps", action="append", metavar="ID")
+    cert.add_argument("--as-of", help="ISO 8601 date or datetime (default: now)")
+    cert.add_argument("--format", choices=FORMATS, default="text")
+    cert.add_argument("--out", help="write the report to this file")
+    cert.add_argument("--rules", help="rule pack name or YAML path")
+
+    imp = sub.add_parser("import", help="classify captured traffic (HAR or mitmproxy flows)")
+    imp.add_argument("file", metavar="FILE")
+    imp.add_argument("--ledger", default=DEFAULT_LEDGER_URL)
+    imp.add_argument("--app", dest="app_id", metavar="ID")
+    imp.add_argument("--scopes", nargs="*", default=None)
+    imp.add_argument("--rules", help="rule pack name or YAML path")
+
+    rev = sub.add_parser("review", help="record a manual review of an app")
+    rev.add_argument("--ledger", default=DEFAULT_LEDGER_URL)
+    rev.add_argument("--app", dest="app_id", required=True, metavar="ID")
+    verdict = rev.add_mutually_exclusive_group(required=True)
+    verdict.add_argument("--approve", action="store_true")
+    verdict.add_argument("--reject", action="store_true")
+    rev.add_argument("--reviewer", required=True)
+    rev.add_argument("--reason", required=True)
+
+    demo = sub.add_parser("demo", help="the whole story end to end, in under a minute")
+    demo.add_argument("--dir", help="folder for the ledger and the reports (default: a temp dir)")
+    demo.add_argument("--keep", action="store_true", help="leave the mock and proxy running")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    from certifier.errors import UsageError  # noqa: PLC0415 - keep start-up light
+
+    try:
+        match args.command:
+            case "mock":
+                from mocks.server import run_mock  # noqa: PLC0415
+
+                run_mock(args.host, args.port, args.fixture, legacy=not args.no_legacy)
+                return 0
+            case "proxy":
+                from proxy.server import run_proxy  # noqa: PLC0415
+
+                if args.mode == "reverse" and not args.upstream:
+                    raise UsageError("--upstream URL is required in reverse mode")
+                run_proxy(
+                    args.upstream,
+                    host=args.host,
+                    port=args.port,
+                    ledger_url=args.ledger,
+                    policy=args.policy,
+                    rules=args.rules,
+                    mode=args.mode,
+                    apps_file=args.apps_file,
+                    confdir=args.confdir,
+                )
+                return 0
+            case "certify":
+                from certifier.commands import certify  # noqa: PLC0415
+
+                return certify(args.ledger, args.apps, args.as_of, args.format, args.out, args.rules)
+            case "import":
+                from certifier.commands import import_traffic  # noqa: PLC0415
+
+                result = import_traffic(args.ledger, args.file, args.app_id, args.scopes, args.rules)
+                print(result)
+                return 0
+            case "review":
+                from certifier.commands import review  # noqa: PLC0415
+
+                return review(args.ledger, args.app_id, args.approve, args.reviewer, args.reason)
+            case "demo":
+                from miready.demo import run_demo  # noqa: PLC0415
+
+                return run_demo(directory=args.dir, keep=args.keep)
+    except UsageError as e:
+        print(f"miready {args.command}: error: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    raise AssertionError(f"unhandled command {args.command!r}")

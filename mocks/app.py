@@ -1,0 +1,76 @@
+"""The app factory: build state, add the route tables and middlewares, register lifetimes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from mocks import admin, delivery
+from mocks.config import MockConfig
+from mocks.faults import FaultInjector
+from mocks.keys import (
+    config_key,
+    deliveries_key,
+    delivery_tasks_key,
+    faults_key,
+    initial_fixture_key,
+    operations_key,
+    platform_key,
+)
+from mocks.middlewares import (
+    admin_guard_middleware,
+    auth_middleware,
+    error_middleware,
+    fault_middleware,
+    validation_middleware,
+)
+from mocks.operations import default_operations
+from mocks.routes import API_PREFIX, TABLES
+from mocks.state import snapshot
+from mocks.state.platform import Platform
+
+SAMPLE_FIXTURE = Path(__file__).resolve().parent / "fixtures" / "sample.yaml"
+
+
+def add_api_routes(app: web.Application) -> None:
+    for table in TABLES:
+        for route in table:
+            assert isinstance(route, web.RouteDef)
+            app.router.add_route(
+                route.method, API_PREFIX + route.path, route.handler, **route.kwargs
+            )
+
+
+def create_app(config: MockConfig | None = None) -> web.Application:
+    config = config or MockConfig()
+    app = web.Application(
+        client_max_size=config.max_body_bytes,
+        middlewares=[
+            error_middleware,
+            admin_guard_middleware,
+            fault_middleware,
+            delivery.webhook_middleware,
+            auth_middleware,
+            validation_middleware,
+        ],
+    )
+    platform = Platform()
+    platform.legacy_enabled = config.legacy
+    fixture: dict[str, Any] = {}
+    if config.fixture is not None:
+        fixture = snapshot.read_fixture(config.fixture)
+        snapshot.load(platform, fixture)
+        platform.legacy_enabled = config.legacy and fixture.get("legacy_enabled", True)
+    app[config_key] = config
+    app[platform_key] = platform
+    app[initial_fixture_key] = fixture
+    app[operations_key] = default_operations()
+    app[faults_key] = FaultInjector()
+    app[delivery_tasks_key] = set()
+    app[deliveries_key] = []
+    add_api_routes(app)
+    app.add_routes(admin.routes)
+    app.cleanup_ctx.append(delivery.webhook_session)
+    return app

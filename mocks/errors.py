@@ -1,0 +1,50 @@
+"""API errors raised by the state classes and rendered as `{code, message, description}`."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+
+class ApiError(Exception):
+    """An error the API answers with; `extra` adds keys to the body (e.g. `fields` on 422)."""
+
+    def __init__(self, status: int, description: str, **extra: Any) -> None:
+        super().__init__(description)
+        self.status = status
+        self.description = description
+        self.extra = extra
+
+    def body(self) -> dict[str, Any]:
+        return error_body(self.status, self.description, **self.extra)
+
+
+def error_body(status: int, description: str, **extra: Any) -> dict[str, Any]:
+    try:
+        message = HTTPStatus(status).phrase
+    except ValueError:
+        message = "Error"
+    return {"code": status, "message": message, "description": description, **extra}
+
+
+class NotFound(ApiError):
+    def __init__(self, description: str) -> None:
+        super().__init__(404, description)
+
+
+class BadRequest(ApiError):
+    def __init__(self, description: str, **extra: Any) -> None:
+        super().__init__(400, description, **extra)
+
+
+class Unprocessable(ApiError):
+    """422 naming each bad field: `fields = {"products[0].variant_id": ["..."]}`."""
+
+    def __init__(self, fields: dict[str, list[str]], description: str | None = None) -> None:
+        if description is None:
+            description = "; ".join(f"{k}: {', '.join(v)}" for k, v in fields.items())
+        super().__init__(422, description, fields=fields)
+
+
+def invalid(field: str, message: str) -> Unprocessable:
+    return Unprocessable({field: [message]})

@@ -1,0 +1,37 @@
+"""Identifiers: ULID strings for multi-location entities, counters for core integer ids."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from ulid import ULID
+
+
+def new_ulid(at: datetime) -> str:
+    return str(ULID.from_datetime(at))
+
+
+def token_id(token: str) -> str:
+    """The public id of an access token: the first 16 hex chars of its SHA-256."""
+    return hashlib.sha256(token.encode()).hexdigest()[:16]
+
+
+def new_secret(nbytes: int = 24) -> str:
+    return secrets.token_hex(nbytes)
+
+
+class Counter:
+    """Monotonic integer ids, one sequence per kind."""
+
+    def __init__(self, start: dict[str, int] | None = None) -> None:
+        self.last: dict[str, int] = dict(start or {})
+
+    def next(self, kind: str) -> int:
+        self.last[kind] = self.last.get(kind, 0) + 1
+        return self.last[kind]
+
+    def bump(self, kind: str, seen: int) -> None:
+        if seen > self.last.get(kind, 0):
+            self.last[kind] = seen

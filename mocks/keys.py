@@ -1,0 +1,31 @@
+"""Every piece of app state, as typed `web.AppKey`s (one module, names match the strings)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from mocks.config import MockConfig
+from mocks.faults import FaultInjector
+from mocks.operations import OperationSpec
+from mocks.state.platform import Installation, Platform, Store
+
+config_key = web.AppKey("config_key", MockConfig)
+platform_key = web.AppKey("platform_key", Platform)
+operations_key = web.AppKey("operations_key", dict[str, OperationSpec])
+faults_key = web.AppKey("faults_key", FaultInjector)
+initial_fixture_key = web.AppKey("initial_fixture_key", dict[str, Any])
+webhook_session_key = web.AppKey("webhook_session_key", aiohttp.ClientSession)
+delivery_tasks_key = web.AppKey("delivery_tasks_key", set[asyncio.Task[None]])
+deliveries_key = web.AppKey("deliveries_key", list[dict[str, Any]])
+
+# Per-request values set by the middlewares (auth, then validation) for the handlers.
+installation_key = web.RequestKey("installation_key", Installation)
+store_key = web.RequestKey("store_key", Store)
+operation_key = web.RequestKey("operation_key", OperationSpec)
+path_params_key = web.RequestKey("path_params_key", dict[str, Any])
+query_params_key = web.RequestKey("query_params_key", dict[str, Any])
+body_key = web.RequestKey("body_key", object)

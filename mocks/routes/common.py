@@ -1,0 +1,71 @@
+"""Helpers shared by the handlers: request context, JSON responses, pagination."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from aiohttp import web
+
+from mocks.keys import (
+    body_key,
+    installation_key,
+    path_params_key,
+    platform_key,
+    query_params_key,
+    store_key,
+)
+from mocks.state.platform import Installation, Platform, Store
+
+
+def platform(request: web.Request) -> Platform:
+    return request.app[platform_key]
+
+
+def store(request: web.Request) -> Store:
+    return request[store_key]
+
+
+def installation(request: web.Request) -> Installation:
+    return request[installation_key]
+
+
+def path(request: web.Request, name: str) -> Any:
+    return request[path_params_key][name]
+
+
+def query(request: web.Request) -> dict[str, Any]:
+    return request[query_params_key]
+
+
+def body(request: web.Request) -> Any:
+    return request[body_key]
+
+
+def ok(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    return web.json_response(data, status=status, headers=headers)
+
+
+def no_content() -> web.Response:
+    return web.Response(status=204)
+
+
+def paginate(request: web.Request, items: list[Any]) -> tuple[list[Any], dict[str, str]]:
+    """One page of `items` plus `X-Total-Count` and a `Link` header (first, prev, next, last)."""
+    q = query(request)
+    page, per_page = int(q.get("page", 1)), int(q.get("per_page", 30))
+    total = len(items)
+    last = max(1, math.ceil(total / per_page))
+    url = request.url
+
+    def link(n: int, rel: str) -> str:
+        return f'<{url.update_query(page=n, per_page=per_page)}>; rel="{rel}"'
+
+    links = [link(1, "first")]
+    if page > 1:
+        links.append(link(min(page - 1, last), "prev"))
+    if page < last:
+        links.append(link(page + 1, "next"))
+    links.append(link(last, "last"))
+    start = (page - 1) * per_page
+    return items[start : start + per_page], {"X-Total-Count": str(total), "Link": ", ".join(links)}

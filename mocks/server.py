@@ -1,0 +1,161 @@
+"""Running the mock: `start_mock` (async), `MockServer` (thread, sync code), `run_mock` (CLI)."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+from aiohttp import web
+
+from mocks.app import SAMPLE_FIXTURE, create_app
+from mocks.config import MockConfig
+from mocks.keys import platform_key
+
+
+@dataclass
+class RunningMock:
+    app: web.Application
+    runner: web.AppRunner
+    host: str
+    port: int
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def store_url(self, store_id: str) -> str:
+        return f"{self.url}/v1/{store_id}"
+
+    async def close(self) -> None:
+        await self.runner.cleanup()
+
+
+async def start_mock(
+    config: MockConfig | None = None, host: str = "127.0.0.1", port: int = 0
+) -> RunningMock:
+    """Serve `create_app(config)` on host:port (0 picks a free port) and return where."""
+    app = create_app(config)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    await site.start()
+    real_port = runner.addresses[0][1]
+    return RunningMock(app=app, runner=runner, host=host, port=real_port)
+
+
+class MockServer:
+    """`with MockServer(fixture=...) as m: requests.get(m.url + ...)`: the mock in a thread."""
+
+    def __init__(
+        self,
+        fixture: Path | str | None = SAMPLE_FIXTURE,
+        *,
+        legacy: bool = True,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        config: MockConfig | None = None,
+    ) -> None:
+        self.config = config or MockConfig(fixture=fixture, legacy=legacy)
+        self.host, self.port = host, port
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._ready = threading.Event()
+        self._stop: asyncio.Event | None = None
+        self._error: BaseException | None = None
+        self.running: RunningMock | None = None
+
+    @property
+    def url(self) -> str:
+        assert self.running is not None, "the server is not started"
+        return self.running.url
+
+    @property
+    def app(self) -> web.Application:
+        assert self.running is not None, "the server is not started"
+        return self.running.app
+
+    @property
+    def platform(self):  # noqa: ANN201 - mocks.state.platform.Platform
+        return self.app[platform_key]
+
+    def start(self) -> MockServer:
+        self._thread = threading.Thread(target=self._run, name="miready-mock", daemon=True)
+        self._thread.start()
+        self._ready.wait(30)
+        if self._error is not None:
+            raise RuntimeError("the mock failed to start") from self._error
+        return self
+
+    def _run(self) -> None:
+        asyncio.run(self._serve())
+
+    async def _serve(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._stop = asyncio.Event()
+        try:
+            self.running = await start_mock(self.config, self.host, self.port)
+        except BaseException as e:  # reported to the starting thread
+            self._error = e
+            self._ready.set()
+            return
+        self._ready.set()
+        try:
+            await self._stop.wait()
+        finally:
+            await self.running.close()
+
+    def stop(self) -> None:
+        if self._loop is not None and self._stop is not None:
+            self._loop.call_soon_threadsafe(self._stop.set)
+        if self._thread is not None:
+            self._thread.join(10)
+
+    def __enter__(self) -> MockServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+def run_mock(
+    host: str = "127.0.0.1",
+    port: int = 8080,
+    fixture: Path | str | None = SAMPLE_FIXTURE,
+    legacy: bool = True,
+    allow_remote_admin: bool = False,
+) -> None:
+    """Serve until interrupted, printing the URL and every token of the fixture."""
+
+    async def main() -> None:
+        config = MockConfig(fixture=fixture, legacy=legacy, allow_remote_admin=allow_remote_admin)
+        running = await start_mock(config, host, port)
+        platform = running.app[platform_key]
+        print(
+            f"miready mock listening on {running.url} "
+            f"(legacy endpoints {'on' if legacy else 'off'})"
+        )
+        for inst in platform.installations.values():
+            app = platform.apps[inst.app_id]
+            print(
+                f"  store {inst.store_id}: {running.store_url(inst.store_id)}"
+                f"  app {inst.app_id} ({app.name})"
+                f"  Authentication: bearer {inst.access_token}  scopes: {','.join(inst.scopes)}"
+            )
+        print(f"  admin API: {running.url}/_mock/state", flush=True)
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await running.close()
+
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:
+        pass

@@ -1,0 +1,1 @@
+"""Plain in-memory state of the mock platform: no HTTP, testable directly."""

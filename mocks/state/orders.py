@@ -1,0 +1,249 @@
+"""Orders: placement (allocation + FOs + movements), views, filters, close/open/cancel, drafts."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from contracts.compat import legacy_order_view, order_input_from_legacy, shipping_status
+from mocks.clock import parse_time
+from mocks.errors import ApiError, Unprocessable, invalid
+from mocks.state import stock
+from mocks.state.allocation import InsufficientStock, Line, allocate
+from mocks.state.catalog import money
+from mocks.state.fulfillment import build_fo
+from mocks.state.platform import Platform, Store
+
+
+def fo_input(body: dict[str, Any], created_at: str) -> dict[str, Any]:
+    """FO-shaped recipient/destination/shipping from the new keys, or from legacy `shipping_*`."""
+    out = order_input_from_legacy(body)
+    shipping = out.setdefault("shipping", {})
+    for legacy, key in (
+        ("shipping_cost_customer", "consumer_cost"),
+        ("shipping_cost_owner", "merchant_cost"),
+    ):
+        if body.get(legacy) is not None:
+            shipping[key] = body[legacy]
+    for legacy, key in (
+        ("shipping_min_days", "min_delivery_date"),
+        ("shipping_max_days", "max_delivery_date"),
+    ):
+        if body.get(legacy) is not None:
+            shipping[key] = (parse_time(created_at) + timedelta(days=int(body[legacy]))).isoformat()
+    for key in ("recipient", "destination"):
+        if body.get(key):
+            out[key] = {**(out.get(key) or {}), **body[key]}
+    new_shipping = (body.get("fulfillment") or {}).get("shipping")
+    if new_shipping:
+        out["shipping"] = {**shipping, **new_shipping}
+    return out
+
+
+def _line_items(
+    platform: Platform, store: Store, rows: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    problems: dict[str, list[str]] = {}
+    items = []
+    for i, row in enumerate(rows):
+        variant = store.variants.get(int(row["variant_id"]))
+        if variant is None:
+            problems[f"products[{i}].variant_id"] = [f"unknown variant {row['variant_id']}"]
+            continue
+        product = store.products[variant["product_id"]]
+        name = next(iter(product["name"].values()), "")
+        items.append(
+            {
+                "id": platform.ids.next("line_item"),
+                "product_id": product["id"],
+                "variant_id": variant["id"],
+                "name": name,
+                "price": money(row["price"]) if row.get("price") is not None else variant["price"],
+                "quantity": int(row["quantity"]),
+            }
+        )
+    if problems:
+        raise Unprocessable(problems)
+    return items
+
+
+def create_order(platform: Platform, store: Store, body: dict[str, Any]) -> dict[str, Any]:
+    clock = platform.clock
+    items = _line_items(platform, store, body["products"])
+    locations = [loc["id"] for loc in store.locations_by_priority()]
+    lines = [Line(item["id"], item["variant_id"], item["quantity"]) for item in items]
+    try:
+        allocation = allocate(lines, locations, lambda v, loc: stock.available(store, v, loc))
+    except InsufficientStock as e:
+        total = [stock.available(store, e.line.variant_id, loc) or 0 for loc in locations]
+        raise invalid(
+            f"products[{e.line_index}].quantity",
+            f"not enough stock of variant {e.line.variant_id}: "
+            f"{sum(total)} available in all locations",
+        ) from e
+    now = clock.iso()
+    subtotal = sum(Decimal(i["price"]) * i["quantity"] for i in items)
+    shipping_in = fo_input(body, now)
+    consumer_cost = Decimal(str((shipping_in.get("shipping") or {}).get("consumer_cost") or 0))
+    order = {
+        "id": platform.ids.next("order"),
+        "number": store.next_order_number,
+        "store_id": store.id,
+        "token": secrets.token_hex(20),
+        "contact_email": body.get("contact_email"),
+        "contact_name": body.get("contact_name"),
+        "currency": "ARS",
+        "storefront": "api",
+        "subtotal": f"{subtotal:.2f}",
+        "total": f"{subtotal + consumer_cost:.2f}",
+        "status": "open",
+        "payment_status": "pending",
+        "cancel_reason": None,
+        "cancelled_at": None,
+        "closed_at": None,
+        "products": items,
+        "fulfillments": [],
+        "created_at": now,
+        "updated_at": now,
+    }
+    store.next_order_number += 1
+    by_key = {item["id"]: item for item in items}
+    for index, (location_id, assigned) in enumerate(allocation.items()):
+        for line, quantity in assigned:
+            stock.change_level(
+                store, clock, line.variant_id, location_id, -quantity, "order", order["id"]
+            )
+        fo = build_fo(
+            platform,
+            store,
+            order,
+            store.locations[location_id],
+            [(by_key[line.key], quantity) for line, quantity in assigned],
+            shipping_in,
+            first=index == 0,
+        )
+        store.fulfillment_orders[fo["id"]] = fo
+        order["fulfillments"].append(fo["id"])
+    store.orders[order["id"]] = order
+    platform.emit(store.id, "order/created", {"id": order["id"]})
+    return order
+
+
+def order_view(
+    platform: Platform, store: Store, order: dict[str, Any], aggregate: bool = False
+) -> dict[str, Any]:
+    """The order as read: legacy `shipping_*` fields computed from the first FO (never stored)."""
+    fos = store.fulfillment_orders_of(order)
+    if platform.legacy_enabled:
+        view = legacy_order_view(order, fos)
+    else:
+        view = dict(order)
+        view["shipping_status"] = shipping_status([fo["status"] for fo in fos])
+    view["fulfillments"] = list(fos) if aggregate else list(order["fulfillments"])
+    return view
+
+
+def list_orders(store: Store, query: dict[str, Any]) -> list[dict[str, Any]]:
+    orders = sorted(store.orders.values(), key=lambda o: o["id"])
+    status = query.get("status", "any")
+    if status != "any":
+        orders = [o for o in orders if o["status"] == status]
+    wanted = query.get("shipping_status", "any")
+    if wanted != "any":
+
+        def matches(o: dict[str, Any]) -> bool:
+            actual = shipping_status([fo["status"] for fo in store.fulfillment_orders_of(o)])
+            return actual != "fulfilled" if wanted == "unfulfilled" else actual == wanted
+
+        orders = [o for o in orders if matches(o)]
+    if query.get("since_id") is not None:
+        orders = [o for o in orders if o["id"] > query["since_id"]]
+    if query.get("created_at_min"):
+        lo = parse_time(query["created_at_min"])
+        orders = [o for o in orders if parse_time(o["created_at"]) >= lo]
+    if query.get("created_at_max"):
+        hi = parse_time(query["created_at_max"])
+        orders = [o for o in orders if parse_time(o["created_at"]) <= hi]
+    return orders
+
+
+def close_order(platform: Platform, store: Store, order: dict[str, Any]) -> dict[str, Any]:
+    if order["status"] == "cancelled":
+        raise ApiError(422, "A cancelled order cannot be closed", fields={"status": ["cancelled"]})
+    order["status"] = "closed"
+    order["closed_at"] = order["updated_at"] = platform.clock.iso()
+    return order
+
+
+def open_order(platform: Platform, store: Store, order: dict[str, Any]) -> dict[str, Any]:
+    if order["status"] == "cancelled":
+        raise ApiError(
+            422, "A cancelled order cannot be re-opened", fields={"status": ["cancelled"]}
+        )
+    order["status"] = "open"
+    order["closed_at"] = None
+    order["updated_at"] = platform.clock.iso()
+    return order
+
+
+def cancel_order(
+    platform: Platform, store: Store, order: dict[str, Any], body: dict[str, Any]
+) -> dict[str, Any]:
+    if order["status"] == "cancelled":
+        raise ApiError(422, "The order is already cancelled", fields={"status": ["cancelled"]})
+    now = platform.clock.iso()
+    if body.get("restock", True):
+        # Each unit goes back to the location its FO took it from.
+        for fo in store.fulfillment_orders_of(order):
+            location_id = fo["assigned_location"]["location_id"]
+            if location_id not in store.locations:
+                location_id = stock.first_location_for(store, None)
+            for li in fo["line_items"]:
+                vid = int(li["variant"]["variant_id"])
+                if vid in store.variants:
+                    stock.change_level(
+                        store,
+                        platform.clock,
+                        vid,
+                        location_id,
+                        li["quantity"],
+                        "cancel_restock",
+                        order["id"],
+                    )
+    order["status"] = "cancelled"
+    order["cancel_reason"] = body.get("reason", "other")
+    order["cancelled_at"] = order["updated_at"] = now
+    platform.emit(store.id, "order/cancelled", {"id": order["id"]})
+    return order
+
+
+def create_draft_order(platform: Platform, store: Store, body: dict[str, Any]) -> dict[str, Any]:
+    now = platform.clock.iso()
+    items = _line_items(platform, store, body["products"])
+    shipping_in = fo_input(body, now)
+    draft = {
+        "id": platform.ids.next("draft_order"),
+        "store_id": store.id,
+        "contact_email": body.get("contact_email"),
+        "contact_name": body.get("contact_name"),
+        "products": items,
+        "recipient": shipping_in.get("recipient") or {},
+        "destination": shipping_in.get("destination") or {},
+        "shipping": shipping_in.get("shipping") or {},
+        "created_at": now,
+        "updated_at": now,
+    }
+    draft["checkout_url"] = f"https://store-{store.id}.example/checkout/draft/{draft['id']}"
+    store.draft_orders[draft["id"]] = draft
+    return draft
+
+
+def draft_order(store: Store, draft_order_id: int) -> dict[str, Any]:
+    from mocks.errors import NotFound
+
+    try:
+        return store.draft_orders[draft_order_id]
+    except KeyError:
+        raise NotFound("Draft order with such id does not exist") from None

@@ -1,0 +1,101 @@
+"""Webhook subscriptions per (store, app): CRUD and who listens to an event."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from mocks.errors import ApiError, NotFound, invalid
+from mocks.scopes import EVENT_SCOPES
+from mocks.state.platform import Installation, Platform, Store
+
+LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+
+
+def check_url(url: str) -> None:
+    """HTTPS anywhere; plain HTTP only to loopback (a mock convenience the platform lacks)."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        host, parts = None, None
+    if parts is None or not host:
+        raise invalid("url", "must be an absolute https URL")
+    if parts.scheme == "https" or (parts.scheme == "http" and host in LOOPBACK):
+        return
+    raise invalid("url", "must use https (http is accepted for loopback hosts only)")
+
+
+def check_event_scope(installation: Installation, event: str) -> None:
+    needed = EVENT_SCOPES.get(event.split("/", 1)[0])
+    if needed and needed not in installation.effective_scopes:
+        raise ApiError(403, f"Subscribing to {event} needs the scope {needed}", scope=needed)
+
+
+def view(hook: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in hook.items() if k != "app_id"}
+
+
+def get(store: Store, installation: Installation, webhook_id: int) -> dict[str, Any]:
+    hook = store.webhooks.get(webhook_id)
+    if hook is None or hook["app_id"] != installation.app_id:
+        raise NotFound("Webhook with such id does not exist")
+    return hook
+
+
+def list_for(store: Store, installation: Installation) -> list[dict[str, Any]]:
+    return [
+        h
+        for h in sorted(store.webhooks.values(), key=lambda h: h["id"])
+        if h["app_id"] == installation.app_id
+    ]
+
+
+def create(
+    platform: Platform, store: Store, installation: Installation, body: dict[str, Any]
+) -> dict[str, Any]:
+    check_url(body["url"])
+    check_event_scope(installation, body["event"])
+    now = platform.clock.iso()
+    hook = {
+        "id": platform.ids.next("webhook"),
+        "url": body["url"],
+        "event": body["event"],
+        "created_at": now,
+        "updated_at": now,
+        "app_id": installation.app_id,
+    }
+    store.webhooks[hook["id"]] = hook
+    return hook
+
+
+def update(
+    platform: Platform,
+    store: Store,
+    installation: Installation,
+    webhook_id: int,
+    body: dict[str, Any],
+) -> dict[str, Any]:
+    hook = get(store, installation, webhook_id)
+    if "url" in body:
+        check_url(body["url"])
+    if "event" in body:
+        check_event_scope(installation, body["event"])
+    hook.update({k: body[k] for k in ("url", "event") if k in body})
+    hook["updated_at"] = platform.clock.iso()
+    return hook
+
+
+def delete(store: Store, installation: Installation, webhook_id: int) -> None:
+    get(store, installation, webhook_id)
+    del store.webhooks[webhook_id]
+
+
+def subscribers(platform: Platform, store: Store, event: str) -> list[tuple[dict[str, Any], str]]:
+    """(webhook, client secret) for every subscription to `event`."""
+    out = []
+    for hook in store.webhooks.values():
+        app = platform.apps.get(hook["app_id"])
+        if hook["event"] == event and app is not None:
+            out.append((hook, app.client_secret))
+    return out

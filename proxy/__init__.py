@@ -1,0 +1,5 @@
+"""The recording proxy: mitmproxy addons that match, identify, classify, police and record calls.
+
+Imports ``contracts`` and ``certifier.ledger``; nothing imports ``proxy`` but the CLI, the demo and
+tests. The embedding of mitmproxy itself lives in ``proxy.embed`` alone.
+"""

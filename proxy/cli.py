@@ -1,0 +1,59 @@
+"""``python -m proxy``: the proxy's own command line, and the entry points the CLI uses."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+
+from proxy.policy import Policy
+from proxy.process import ProxyProcess
+from proxy.server import run_proxy
+
+__all__ = ["ProxyProcess", "build_parser", "main", "run_proxy"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m proxy",
+        description="Record an app's calls to a store, classify them, and police deprecated ones.",
+    )
+    p.add_argument("--upstream", help="the store's base URL (reverse mode)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8081, help="0 picks a free port")
+    p.add_argument("--port-file", help="write the real port here once listening")
+    p.add_argument("--ledger", help="ledger URL, e.g. sqlite:///miready.db (default: none)")
+    p.add_argument("--policy", choices=[x.value for x in Policy], default=Policy.OBSERVE.value)
+    p.add_argument("--rules", help="rule pack name or YAML path")
+    p.add_argument("--mode", choices=("reverse", "regular"), default="reverse")
+    p.add_argument("--apps", dest="apps_file", help="apps.yaml: token id -> {app_id, name, scopes}")
+    p.add_argument(
+        "--confdir", help="mitmproxy configuration folder (default ~/.miready/mitmproxy)"
+    )
+    p.add_argument("--no-introspect", action="store_true", help="never ask the store about tokens")
+    p.add_argument("--sunset", help="ISO date for Sunset headers when a rule has no deadline")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.mode == "reverse" and not args.upstream:
+        parser.error("--upstream URL is required in reverse mode")
+    try:
+        run_proxy(
+            args.upstream,
+            host=args.host,
+            port=args.port,
+            ledger_url=args.ledger,
+            policy=args.policy,
+            rules=args.rules,
+            mode=args.mode,
+            apps_file=args.apps_file,
+            confdir=args.confdir,
+            port_file=args.port_file,
+            introspect=not args.no_introspect,
+            sunset=args.sunset,
+        )
+    except KeyboardInterrupt:
+        return 130
+    return 0

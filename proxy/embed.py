@@ -1,0 +1,131 @@
+"""The one module that knows how mitmproxy is embedded: options, master, listener, error pages.
+
+mitmproxy's embedding API is not promised stable, so everything that touches it beyond the addon
+hooks stays here. Only one master may exist per process (hooks go to the last one created).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from mitmproxy import ctx, hooks, http
+from mitmproxy.net.http import http1, status_codes
+from mitmproxy.options import Options
+from mitmproxy.proxy.layers.http import _http1
+from mitmproxy.tools.dump import DumpMaster
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_CONFDIR = Path("~/.miready/mitmproxy")
+STREAM_LARGE_BODIES = "8m"  # bigger bodies pass through as streams, never parsed nor buffered
+MODES = ("reverse", "regular")
+PREFIX = "miready_"
+_REASONS = {
+    400: "Bad Request",
+    413: "Payload Too Large",
+    502: "Bad Gateway",
+    504: "Gateway Timeout",
+}
+
+
+def json_error_response(status_code: int, message: str = "") -> bytes:
+    """mitmproxy's own error answers (upstream down...) in the platform's JSON error shape."""
+    reason = _REASONS.get(status_code) or status_codes.RESPONSES.get(status_code, "Error")
+    body = {"code": status_code, "message": reason, "description": message or reason}
+    resp = http.Response.make(
+        status_code,
+        json.dumps(body),
+        {"Content-Type": "application/json", "Connection": "close"},
+    )
+    return http1.assemble_response(resp)
+
+
+def install_json_error_pages() -> None:
+    """Make mitmproxy answer its own errors in JSON.
+
+    mitmproxy 12 sends a fixed HTML page when the upstream is down and ignores a response set in
+    the ``error`` hook (mitmproxy PR #7999 would allow it), so the page builder is replaced. The
+    process runs one proxy only, so the change cannot leak into anyone else's.
+    """
+    _http1.make_error_response = json_error_response
+
+
+def proxy_mode(mode: str, upstream: str | None) -> str:
+    if mode == "reverse":
+        if not upstream:
+            raise ValueError("reverse mode needs --upstream URL")
+        if "://" not in upstream:
+            upstream = "http://" + upstream
+        return f"reverse:{upstream.rstrip('/')}"
+    if mode == "regular":
+        return "regular"
+    raise ValueError(f"unknown mode {mode!r} (known: {', '.join(MODES)})")
+
+
+def make_options(
+    *, mode: str, upstream: str | None, host: str, port: int, confdir: str | Path | None
+) -> Options:
+    confdir = Path(confdir or DEFAULT_CONFDIR).expanduser()
+    confdir.mkdir(parents=True, exist_ok=True)
+    return Options(
+        mode=[proxy_mode(mode, upstream)],
+        listen_host=host,
+        listen_port=port,
+        confdir=str(confdir),
+    )
+
+
+# Options of mitmproxy's own addons: they exist only once the addons are loaded.
+ADDON_SETTINGS: dict[str, Any] = {
+    # Connect per request, so an unreachable store gives each request a 502 of its own.
+    "connection_strategy": "lazy",
+    "stream_large_bodies": STREAM_LARGE_BODIES,
+    # The store sees its own Host, as it would without the proxy.
+    "keep_host_header": False,
+}
+
+
+class Listening:
+    """Report the real listen address once mitmproxy's server is up."""
+
+    def __init__(self, on_listening: Callable[[str, int], None]) -> None:
+        self.on_listening = on_listening
+
+    def running(self) -> None:
+        addrs = ctx.master.addons.get("proxyserver").listen_addrs()
+        if not addrs:
+            logger.error("the proxy could not listen (see the errors above)")
+            ctx.master.shutdown()
+            return
+        host, port = addrs[0][:2]
+        self.on_listening(host, port)
+
+
+def create_master(
+    options: Options,
+    addons: Sequence[Any],
+    settings: dict[str, Any],
+    on_listening: Callable[[str, int], None],
+) -> DumpMaster:
+    """The master with ``addons`` and our ``settings`` applied; call inside the running loop.
+
+    ``await master.run()`` serves until ``master.shutdown()``, then calls every addon's ``done``.
+    """
+    install_json_error_pages()
+    master = DumpMaster(options, with_termlog=False, with_dumper=False)
+    # ErrorCheck exits on any error logged at start-up; a ledger that is down at start must not
+    # stop traffic, and a failed listen is caught by `Listening` instead.
+    errorcheck = master.addons.get("errorcheck")
+    if errorcheck is not None:
+        errorcheck.finish()
+        master.addons.remove(errorcheck)
+    master.addons.add(*addons, Listening(on_listening))
+    options.update(**ADDON_SETTINGS, **settings)
+    # mitmproxy configures addons only for options that changed; ours parse every option once,
+    # defaults included, so they are told about all of them.
+    master.addons.trigger(hooks.ConfigureHook({k for k in options.keys() if k.startswith(PREFIX)}))
+    return master

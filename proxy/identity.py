@@ -1,0 +1,216 @@
+"""Identify the app behind a call without keeping its token: token id, then app, store, scopes."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import yaml
+from mitmproxy import ctx, exceptions, http
+
+from proxy.flowstate import AppIdentity, call_state
+from proxy.upstream import UpstreamClient, base_url
+
+logger = logging.getLogger(__name__)
+
+TOKEN_ID_LENGTH = 16
+TOKEN_HEADERS = ("authentication", "authorization")
+INTROSPECTION_PATH = "/_mock/tokens/{token_id}"
+POSITIVE_TTL = 300.0
+NEGATIVE_TTL = (
+    30.0  # a store without introspection (a real platform) is asked again only this often
+)
+
+
+def token_id(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()[:TOKEN_ID_LENGTH]
+
+
+def bearer_token(headers: Mapping[str, str]) -> str | None:
+    """The token of ``Authentication: bearer X`` (the platform's header) or ``Authorization``."""
+    for name in TOKEN_HEADERS:
+        value = headers.get(name)
+        if not value:
+            continue
+        scheme, _, token = value.strip().partition(" ")
+        if scheme.lower() == "bearer" and token.strip():
+            return token.strip()
+        if not token and scheme:  # a bare token
+            return scheme
+    return None
+
+
+def parse_apps_file(path: str | Path) -> dict[str, AppIdentity]:
+    """``{token_id: {app_id, name, scopes, store_id?}}`` as identities; ValueError if malformed."""
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as e:
+        raise ValueError(f"cannot read apps file {path}: {e}") from e
+    if not isinstance(raw, dict):
+        raise ValueError(f"apps file {path}: expected a mapping of token id -> app")
+    apps = {}
+    for tid, entry in raw.items():
+        if not isinstance(entry, dict) or "app_id" not in entry:
+            raise ValueError(f"apps file {path}: entry {tid!r} needs at least app_id")
+        scopes = entry.get("scopes") or []
+        if isinstance(scopes, str):
+            scopes = scopes.replace(",", " ").split()
+        apps[str(tid)] = AppIdentity(
+            app_id=str(entry["app_id"]),
+            name=entry.get("name"),
+            store_id=str(entry["store_id"]) if entry.get("store_id") is not None else None,
+            token_id=str(tid),
+            scopes=tuple(sorted(str(s) for s in scopes)),
+            source="apps_file",
+        )
+    return apps
+
+
+def identity_from_introspection(tid: str, body: Any) -> AppIdentity | None:
+    if not isinstance(body, dict) or not body.get("app_id"):
+        return None
+    scopes = body.get("scopes") or []
+    if isinstance(scopes, str):
+        scopes = scopes.replace(",", " ").split()
+    return AppIdentity(
+        app_id=str(body["app_id"]),
+        name=body.get("app_name") or body.get("name"),
+        store_id=str(body["store_id"]) if body.get("store_id") is not None else None,
+        token_id=tid,
+        scopes=tuple(sorted(str(s) for s in scopes)),
+        source="upstream",
+    )
+
+
+class AppIdentifier:
+    """Who is calling: the apps file first, then the store's token introspection, then the token id.
+
+    Introspection answers are cached per token id (misses too, for a while), and concurrent calls
+    with one token share one lookup.
+    """
+
+    def __init__(self, client: UpstreamClient | None = None) -> None:
+        self.client = client or UpstreamClient()
+        self.apps: dict[str, AppIdentity] = {}
+        self.introspect = True
+        self.timeout = 1.0
+        self._cache: dict[str, tuple[float, AppIdentity | None]] = {}
+        self._pending: dict[str, asyncio.Future[AppIdentity | None]] = {}
+
+    def load(self, loader: Any) -> None:
+        loader.add_option(
+            "miready_apps_file",
+            str,
+            "",
+            "A YAML file mapping token ids (the first 16 hex digits of the token's SHA-256) "
+            "to apps: '<token_id>: {app_id: ..., name: ..., scopes: [...]}'. "
+            "Used before asking the store.",
+        )
+        loader.add_option(
+            "miready_introspect",
+            bool,
+            True,
+            "Ask the store who a token belongs to with GET /_mock/tokens/<token_id> (the mock "
+            "platform's admin API). Answers are cached; a store without the endpoint is asked "
+            "again only every 30 seconds.",
+        )
+        loader.add_option(
+            "miready_introspect_timeout_ms",
+            int,
+            1000,
+            "How long, in milliseconds, a token lookup may take before the token id stands in.",
+        )
+
+    def configure(self, updated: set[str]) -> None:
+        if "miready_apps_file" in updated:
+            path = ctx.options.miready_apps_file
+            try:
+                self.apps = parse_apps_file(path) if path else {}
+            except ValueError as e:
+                raise exceptions.OptionsError(f"miready_apps_file={path!r}: {e}") from e
+        if "miready_introspect" in updated:
+            self.introspect = ctx.options.miready_introspect
+        if "miready_introspect_timeout_ms" in updated:
+            ms = ctx.options.miready_introspect_timeout_ms
+            if ms <= 0:
+                raise exceptions.OptionsError(f"miready_introspect_timeout_ms={ms}: must be > 0")
+            self.timeout = ms / 1000
+
+    async def request(self, flow: http.HTTPFlow) -> None:
+        state = call_state(flow)
+        if state is None or state.internal:
+            return
+        state.app = await self.identify(flow)
+
+    async def identify(self, flow: http.HTTPFlow) -> AppIdentity:
+        headers = flow.request.headers
+        user_agent = headers.get("user-agent")
+        state = call_state(flow)
+        store_id = state.match.store_id if state and state.match else None
+        token = bearer_token(headers)
+        if token is None:
+            return AppIdentity(
+                app_id="anonymous", name=user_agent, store_id=store_id, source="anonymous"
+            )
+        tid = token_id(token)
+        del token  # the token itself goes no further
+        known = self.apps.get(tid)
+        if known is None and self.introspect:
+            known = await self._lookup(base_url(flow), tid)
+        if known is not None:
+            return known if known.store_id else _with_store(known, store_id)
+        return AppIdentity(
+            app_id=tid, name=user_agent, store_id=store_id, token_id=tid, source="token"
+        )
+
+    async def _lookup(self, base: str, tid: str) -> AppIdentity | None:
+        key = f"{base} {tid}"
+        cached = self._cache.get(key)
+        if cached is not None and cached[0] > time.monotonic():
+            return cached[1]
+        pending = self._pending.get(key)
+        if pending is not None:
+            return await asyncio.shield(pending)
+        future: asyncio.Future[AppIdentity | None] = asyncio.get_running_loop().create_future()
+        self._pending[key] = future
+        try:
+            found = await self._introspect(base, tid)
+            ttl = POSITIVE_TTL if found is not None else NEGATIVE_TTL
+            self._cache[key] = (time.monotonic() + ttl, found)
+            future.set_result(found)
+            return found
+        finally:
+            if not future.done():
+                future.set_result(None)
+            self._pending.pop(key, None)
+
+    async def _introspect(self, base: str, tid: str) -> AppIdentity | None:
+        url = base + INTROSPECTION_PATH.format(token_id=tid)
+        try:
+            resp = await self.client.call("GET", url, timeout=self.timeout)
+        except (aiohttp.ClientError, TimeoutError, OSError) as e:
+            logger.warning("token lookup %s failed: %s", url, e or type(e).__name__)
+            return None
+        if resp.status != 200:
+            return None
+        return identity_from_introspection(tid, resp.body)
+
+    async def done(self) -> None:
+        await self.client.close()
+
+
+def _with_store(app: AppIdentity, store_id: str | None) -> AppIdentity:
+    return AppIdentity(
+        app_id=app.app_id,
+        name=app.name,
+        store_id=store_id,
+        token_id=app.token_id,
+        scopes=app.scopes,
+        source=app.source,
+    )

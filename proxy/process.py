@@ -1,0 +1,159 @@
+"""``ProxyProcess``: the proxy in a child process, for tests, the demo and the pytest plugin.
+
+mitmproxy allows one master per process, so anything that wants a proxy next to its own code
+(a test session, the demo) starts it here: ``python -m proxy --port 0 --port-file F``.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from types import TracebackType
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+STOP_TIMEOUT = 20.0
+
+
+class ProxyStartError(RuntimeError):
+    """The child proxy exited or did not listen in time; the message carries its log."""
+
+
+class ProxyProcess:
+    """``with ProxyProcess(mock.url, ledger_url=...) as p: httpx.get(p.url + ...)``."""
+
+    def __init__(
+        self,
+        upstream: str | None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        ledger_url: str | None = None,
+        policy: str = "observe",
+        rules: str | None = None,
+        mode: str = "reverse",
+        apps_file: str | Path | None = None,
+        confdir: str | Path | None = None,
+        extra_args: list[str] | None = None,
+        startup_timeout: float = 30.0,
+    ) -> None:
+        self.upstream = upstream
+        self.host = host
+        self.requested_port = port
+        self.ledger_url = ledger_url
+        self.policy = policy
+        self.rules = rules
+        self.mode = mode
+        self.apps_file = apps_file
+        self.confdir = confdir
+        self.extra_args = list(extra_args or [])
+        self.startup_timeout = startup_timeout
+        self.port: int | None = None
+        self.returncode: int | None = None
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        self._log_path: Path | None = None
+
+    @property
+    def url(self) -> str:
+        if self.port is None:
+            raise RuntimeError("the proxy is not running")
+        return f"http://{self.host}:{self.port}"
+
+    def command(self, port_file: Path, confdir: Path) -> list[str]:
+        cmd = [
+            sys.executable,
+            "-m",
+            "proxy",
+            "--host",
+            self.host,
+            "--port",
+            str(self.requested_port),
+        ]
+        cmd += ["--port-file", str(port_file), "--confdir", str(confdir), "--policy", self.policy]
+        cmd += ["--mode", self.mode]
+        if self.upstream:
+            cmd += ["--upstream", self.upstream]
+        if self.ledger_url:
+            cmd += ["--ledger", self.ledger_url]
+        if self.rules:
+            cmd += ["--rules", str(self.rules)]
+        if self.apps_file:
+            cmd += ["--apps", str(self.apps_file)]
+        return cmd + self.extra_args
+
+    def start(self) -> ProxyProcess:
+        self._tmp = tempfile.TemporaryDirectory(prefix="miready-proxy-")
+        tmp = Path(self._tmp.name)
+        port_file = tmp / "port"
+        confdir = Path(self.confdir) if self.confdir else tmp / "mitmproxy"
+        self._log_path = tmp / "proxy.log"
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(
+            p for p in (str(REPO_ROOT), env.get("PYTHONPATH", "")) if p
+        )
+        env.setdefault("PYTHONUNBUFFERED", "1")
+        with self._log_path.open("wb") as log:
+            self._proc = subprocess.Popen(
+                self.command(port_file, confdir),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env=env,
+                cwd=str(tmp),
+            )
+        deadline = time.monotonic() + self.startup_timeout
+        while time.monotonic() < deadline:
+            if port_file.exists():
+                self.port = int(port_file.read_text().strip())
+                return self
+            if self._proc.poll() is not None:
+                break
+            time.sleep(0.02)
+        log_text = self.log()
+        self.stop()
+        raise ProxyStartError(f"the proxy did not start (exit {self.returncode}):\n{log_text}")
+
+    def log(self) -> str:
+        """Everything the child printed so far."""
+        if self._log_path is None or not self._log_path.exists():
+            return ""
+        return self._log_path.read_text(encoding="utf-8", errors="replace")
+
+    def stop(self, timeout: float = STOP_TIMEOUT) -> int | None:
+        """SIGTERM (the proxy drains its ledger queue), wait, then SIGKILL if it hangs."""
+        proc = self._proc
+        if proc is None:
+            return self.returncode
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(5)
+        self.returncode = proc.returncode
+        self._proc = None
+        self.port = None
+        return self.returncode
+
+    def close(self) -> None:
+        self.stop()
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+    def __enter__(self) -> ProxyProcess:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

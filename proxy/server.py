@@ -1,0 +1,133 @@
+"""``run_proxy``: the blocking entry point of ``miready proxy`` (one proxy per process)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from proxy.addons import default_addons
+from proxy.embed import create_master, make_options
+from proxy.policy import Policy
+
+logger = logging.getLogger("proxy")
+LISTENING_PREFIX = "miready proxy listening on "
+
+
+def _configure_logging() -> None:
+    root = logging.getLogger()
+    if not any(getattr(h, "_miready", False) for h in root.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler._miready = True  # type: ignore[attr-defined]
+        root.addHandler(handler)
+    for name in ("proxy", "miready", "certifier"):
+        logging.getLogger(name).setLevel(logging.INFO)
+
+
+def write_port_file(path: str | Path, port: int) -> None:
+    """Write atomically, so a reader never sees a half-written number."""
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(f"{port}\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def run_proxy(
+    upstream: str | None,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8081,
+    ledger_url: str | None = None,
+    policy: str = "observe",
+    rules: str | None = None,
+    mode: str = "reverse",
+    apps_file: str | None = None,
+    confdir: str | None = None,
+    ready: Callable[[int], None] | None = None,
+    port_file: str | None = None,
+    introspect: bool = True,
+    sunset: str | None = None,
+) -> None:
+    """Serve until SIGINT/SIGTERM, then drain the ledger queue and return.
+
+    Prints ``miready proxy listening on http://HOST:PORT`` once listening; ``ready(port)`` and
+    ``port_file`` get the real port (useful with ``port=0``).
+    """
+    Policy(policy)  # a ValueError here beats one inside mitmproxy's option machinery
+    _configure_logging()
+    asyncio.run(
+        _serve(
+            upstream,
+            host=host,
+            port=port,
+            ledger_url=ledger_url,
+            policy=policy,
+            rules=rules,
+            mode=mode,
+            apps_file=apps_file,
+            confdir=confdir,
+            ready=ready,
+            port_file=port_file,
+            introspect=introspect,
+            sunset=sunset,
+        )
+    )
+
+
+async def _serve(
+    upstream: str | None,
+    *,
+    host: str,
+    port: int,
+    ledger_url: str | None,
+    policy: str,
+    rules: str | None,
+    mode: str,
+    apps_file: str | None,
+    confdir: str | None,
+    ready: Callable[[int], None] | None,
+    port_file: str | None,
+    introspect: bool,
+    sunset: str | None,
+) -> None:
+    options = make_options(mode=mode, upstream=upstream, host=host, port=port, confdir=confdir)
+    settings: dict[str, object] = {
+        "miready_policy": policy,
+        "miready_ledger": ledger_url or "",
+        "miready_apps_file": apps_file or "",
+        "miready_introspect": introspect,
+    }
+    if rules:
+        settings["miready_rules"] = rules
+    if sunset:
+        settings["miready_sunset"] = sunset
+
+    def on_listening(listen_host: str, listen_port: int) -> None:
+        shown = f"[{listen_host}]" if ":" in listen_host else listen_host
+        target = upstream if mode == "reverse" else "any origin (regular proxy mode)"
+        print(f"{LISTENING_PREFIX}http://{shown}:{listen_port} -> {target}", flush=True)
+        if port_file:
+            write_port_file(port_file, listen_port)
+        if ready is not None:
+            ready(listen_port)
+
+    master = create_master(options, default_addons(), settings, on_listening)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, master.shutdown)
+        except (NotImplementedError, RuntimeError):  # not the main thread, or not POSIX
+            pass
+    try:
+        await master.run()
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            try:
+                loop.remove_signal_handler(sig)
+            except (NotImplementedError, RuntimeError):
+                pass

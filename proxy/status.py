@@ -1,0 +1,39 @@
+"""``GET /_miready/status`` on the proxy's own port, answered by the proxy and never forwarded."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from mitmproxy import ctx, http
+
+from proxy.classifier import Classifier
+from proxy.flowstate import CallState, set_call_state
+from proxy.recorder import Recorder
+
+STATUS_PATH = "/_miready/status"
+
+
+class StatusEndpoint:
+    def __init__(self, recorder: Recorder, classifier: Classifier) -> None:
+        self.recorder = recorder
+        self.classifier = classifier
+
+    def request(self, flow: http.HTTPFlow) -> None:
+        if flow.request.path.split("?", 1)[0] != STATUS_PATH or flow.response is not None:
+            return
+        set_call_state(
+            flow,
+            CallState(
+                at=datetime.now(UTC),
+                method=flow.request.method,
+                raw_path=STATUS_PATH,
+                internal=True,
+            ),
+        )
+        body = self.recorder.status()
+        body["policy"] = ctx.options.miready_policy
+        body["rule_pack"] = self.classifier.pack.id if self.classifier.pack else None
+        flow.response = http.Response.make(
+            200, json.dumps(body), {"Content-Type": "application/json", "Cache-Control": "no-store"}
+        )

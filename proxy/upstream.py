@@ -1,0 +1,80 @@
+"""Side calls from the proxy to the store (token introspection, translation), off the hot path.
+
+One aiohttp session per event loop, opened on first use: mitmproxy runs its addons on asyncio, so
+these calls never block the loop that serves the apps.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import aiohttp
+from mitmproxy import http
+
+# Headers the proxy copies from the app's request onto its own side calls: the app's credentials
+# and name, so the store applies the app's own scopes to what the proxy does on its behalf.
+FORWARDED_HEADERS = ("authentication", "authorization", "user-agent")
+
+
+@dataclass(frozen=True, slots=True)
+class UpstreamResponse:
+    status: int
+    body: Any  # parsed JSON, or None when the body was empty or not JSON
+    content: bytes
+    content_type: str
+
+
+def base_url(flow: http.HTTPFlow) -> str:
+    """``scheme://host:port`` of the server this flow goes to (reverse target or origin)."""
+    parts = urlsplit(flow.request.url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def forwarded_headers(flow: http.HTTPFlow) -> dict[str, str]:
+    return {k: v for k in FORWARDED_HEADERS if (v := flow.request.headers.get(k)) is not None}
+
+
+class UpstreamClient:
+    def __init__(self) -> None:
+        self._session: aiohttp.ClientSession | None = None
+
+    def _get_session(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=64), raise_for_status=False
+            )
+        return self._session
+
+    async def call(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: dict[str, str] | None = None,
+        json_body: Any = None,
+        timeout: float = 10.0,
+    ) -> UpstreamResponse:
+        """One request; raises ``aiohttp.ClientError`` or ``TimeoutError`` if the store is away."""
+        data = None
+        hdrs = dict(headers or {})
+        if json_body is not None:
+            data = json.dumps(json_body).encode()
+            hdrs["Content-Type"] = "application/json"
+        async with self._get_session().request(
+            method, url, data=data, headers=hdrs, timeout=aiohttp.ClientTimeout(total=timeout)
+        ) as resp:
+            content = await resp.read()
+            content_type = resp.headers.get("Content-Type", "")
+        try:
+            body = json.loads(content) if content else None
+        except ValueError:
+            body = None
+        return UpstreamResponse(resp.status, body, content, content_type)
+
+    async def close(self) -> None:
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+        self._session = None

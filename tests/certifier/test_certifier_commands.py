@@ -1,0 +1,90 @@
+"""The certifier through the command line: exit codes 0, 1 and 2, and the benchmark's smoke run."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from certifier.coverage import load_families
+from certifier.registry import Registry
+from miready.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+AS_OF = datetime(2024, 5, 20, 12, tzinfo=UTC)
+
+
+@pytest.fixture
+def two_apps(calls):
+    calls.clean("migrated", AS_OF - timedelta(days=30), AS_OF - timedelta(days=1))
+    calls.clean("legacy", AS_OF - timedelta(days=30))
+    calls.legacy("legacy", AS_OF - timedelta(days=1))
+
+
+@pytest.mark.parametrize(
+    ("args", "exit_code", "stderr"),
+    [
+        (["--app", "migrated"], 0, ""),
+        (["--app", "legacy"], 1, ""),
+        ([], 1, ""),
+        (["--as-of", "2024-05-20T12:00"], 2, "has no UTC offset"),
+        (["--app", "ghost"], 2, "no app 'ghost'"),
+    ],
+)
+def test__cli_certify__should_exit_0_ready_1_not_ready_2_usage(
+    two_apps, ledger_url, tmp_path, capsys, args, exit_code, stderr
+):
+    argv = ["certify", "--ledger", ledger_url, "--format", "json", "--out", str(tmp_path / "r")]
+    if "--as-of" not in args:
+        argv += ["--as-of", "2024-05-20"]
+    assert main(argv + args) == exit_code
+    assert stderr in capsys.readouterr().err
+
+
+def test__cli_review__approval_of_a_not_ready_app__should_exit_2_with_a_clear_message(
+    calls, ledger_url, capsys
+):
+    now = datetime.now(UTC)
+    calls.clean("legacy", now - timedelta(days=30))
+    calls.legacy("legacy", now - timedelta(days=1))
+    argv = ["review", "--ledger", ledger_url, "--app", "legacy", "--approve"]
+    assert main(argv + ["--reviewer", "ana", "--reason", "ok"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot approve 'legacy'" in err and "automatic verdict is not_ready" in err
+
+
+def test__cli_import__a_malformed_har__should_exit_2_naming_the_entry(ledger_url, tmp_path, capsys):
+    har = tmp_path / "bad.har"
+    har.write_text(json.dumps({"log": {"entries": [{"startedDateTime": "2024-05-01T00:00:00Z"}]}}))
+    assert main(["import", "--ledger", ledger_url, str(har)]) == 2
+    assert "entries[0].request: missing" in capsys.readouterr().err
+
+
+def test__registry__a_name_registered_twice__should_be_refused():
+    registry: Registry = Registry("report format")
+    registry.register("x")(lambda r: "")
+    with pytest.raises(ValueError, match="registered twice"):
+        registry.register("x")(lambda r: "")
+    with pytest.raises(KeyError, match="unknown report format 'y'"):
+        registry.get("y")
+
+
+def test__coverage_table__an_unknown_operation__should_be_refused_at_load(tmp_path):
+    path = tmp_path / "coverage.yaml"
+    path.write_text("families:\n  - {id: x, title: X, new: [noSuchOperation]}\n")
+    with pytest.raises(ValueError, match="no operation 'noSuchOperation'"):
+        load_families(path)
+
+
+def test__bench_certify__small_run__should_print_figures_and_a_ratio(capsys):
+    spec = importlib.util.spec_from_file_location(
+        "bench_certify", ROOT / "benchmarks/bench_certify.py"
+    )
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    assert bench.main(["--calls", "30000", "--apps", "30", "--baseline-calls", "3000"]) == 0
+    out = capsys.readouterr().out
+    assert "certify, all apps, from rollups" in out and "ratio (scan / rollups):" in out

@@ -1,0 +1,132 @@
+"""The default rule pack and the rule engine, one row per seed-004 deprecation."""
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from contracts.errors import ContractError
+from contracts.params import body_key_paths, query_params
+from contracts.rules import CallFacts, default_rule_pack, load_rule_pack
+
+BROKEN = Path(__file__).parent / "broken_packs"
+
+
+def facts(endpoint: str, body=None, query=(), headers=None, at=None) -> CallFacts:
+    method, path = endpoint.split(" ", 1)
+    return CallFacts(
+        method=method,
+        path_template=path,
+        params=body_key_paths(body) | query_params(query),
+        headers=headers or {},
+        at=at,
+    )
+
+
+def rule_ids(call: CallFacts) -> list[str]:
+    return [f.rule_id for f in default_rule_pack().classify(call)]
+
+
+def test__default_pack__should_carry_the_seed_window_and_the_eight_affected_scopes():
+    pack = default_rule_pack()
+    assert pack.window_days == 14
+    assert pack.affected_scopes == {
+        "read_products", "write_products", "read_orders", "write_orders",
+        "read_draft_orders", "write_draft_orders", "read_shipping", "write_shipping",
+    }
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "rule_id"),
+    [
+        ("POST /orders/{order_id}/pack", "endpoint.orders.pack"),
+        ("POST /orders/{order_id}/fulfill", "endpoint.orders.fulfill"),
+        ("POST /orders/{order_id}/fulfillments", "endpoint.orders.fulfillments.create"),
+        ("GET /orders/{order_id}/fulfillments/{fulfillment_id}", "endpoint.orders.fulfillments.get"),
+        ("DELETE /orders/{order_id}/fulfillments/{fulfillment_id}", "endpoint.orders.fulfillments.delete"),
+    ],
+)
+def test__classify__a_deprecated_endpoint__should_give_its_rule(endpoint, rule_id):
+    assert rule_ids(facts(endpoint, {})) == [rule_id]
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "body"),
+    [
+        ("POST /products", {"name": "x", "variants": [{"price": "1", "stock": 3}]}),
+        ("POST /products", {"name": "x", "stock": 3}),
+        ("PUT /products/{product_id}", {"variants": [{"stock": 3}]}),
+        ("POST /products/{product_id}/variants", {"price": "1", "stock": 3}),
+        ("PUT /products/{product_id}/variants/{variant_id}", {"stock": 3}),
+        ("PATCH /products/{product_id}/variants", [{"id": 1, "stock": 3}]),
+    ],
+)
+def test__classify__variant_stock_on_a_product_write__should_give_param_variant_stock(endpoint, body):
+    assert rule_ids(facts(endpoint, body)) == ["param.variant.stock"]
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "body"),
+    [
+        ("POST /products", {"variants": [{"inventory_levels": [{"location_id": "L", "stock": 3}]}]}),
+        ("PATCH /products/{product_id}/variants", [{"id": 1, "inventory_levels": [{"location_id": "L", "stock": 1}]}]),
+        ("POST /products/{product_id}/variants/stock", {"action": "replace", "value": 3, "location_id": "L"}),
+        ("PATCH /orders/{order_id}/fulfillment-orders/{fulfillment_order_id}", {"status": "PACKED"}),
+        ("POST /orders", {"products": [{"variant_id": 1, "quantity": 1}], "shipping_status": "x"}),
+    ],
+)
+def test__classify__the_new_way__should_give_no_finding(endpoint, body):
+    assert rule_ids(facts(endpoint, body)) == []
+
+
+def test__classify__stock_endpoint_without_location__should_give_the_missing_parameter_rule():
+    call = facts("POST /products/{product_id}/variants/stock", {"action": "replace", "value": 3})
+    assert rule_ids(call) == ["param.variant.stock.no-location"]
+
+
+SHIPPING_PARAMS = [
+    "shipping", "shipping_carrier_name", "shipping_tracking_number", "shipping_tracking_url",
+    "shipping_option", "shipping_option_code", "shipping_option_reference",
+    "shipping_pickup_details", "shipping_store_branch_name", "shipping_pickup_type", "shipping_suboption",
+]
+
+
+@pytest.mark.parametrize("endpoint", ["POST /orders", "POST /draft_orders"])
+@pytest.mark.parametrize("param", SHIPPING_PARAMS)
+def test__classify__a_deprecated_order_param__should_give_its_own_rule(endpoint, param):
+    found = default_rule_pack().classify(facts(endpoint, {param: "x", "products": []}))
+    assert [(f.rule_id, f.params) for f in found] == [(f"param.order.{param}", (param,))]
+
+
+def test__every_seed_param__should_have_exactly_one_rule():
+    pack = default_rule_pack()
+    order_rules = [r for r in pack.rules if r.id.startswith("param.order.")]
+    assert sorted(p for r in order_rules for p in r.params) == sorted(SHIPPING_PARAMS)
+
+
+def test__classify__an_unknown_call__should_give_nothing():
+    assert default_rule_pack().classify(CallFacts(method="GET", path_template=None)) == []
+
+
+def test__classify__with_a_grace_header__should_exempt_until_its_date(tmp_path):
+    text = (Path(default_rule_pack().path)).read_text()
+    pack_file = tmp_path / "grace.yaml"
+    pack_file.write_text(
+        text.replace("rules:\n", 'grace_header: {name: X-Legacy-Bypass, until: "2020-01-31"}\nrules:\n', 1)
+    )
+    pack = load_rule_pack(pack_file)
+    call_in = facts("POST /orders/{order_id}/pack", {}, headers={"x-legacy-bypass": "1"},
+                    at=datetime(2020, 1, 31, 23, 0, tzinfo=UTC))
+    call_after = facts("POST /orders/{order_id}/pack", {}, headers={"x-legacy-bypass": "1"},
+                       at=datetime(2020, 2, 1, tzinfo=UTC))
+    assert pack.classify(call_in) == []
+    assert [f.rule_id for f in pack.classify(call_after)] == ["endpoint.orders.pack"]
+
+
+@pytest.mark.parametrize("broken", sorted(BROKEN.glob("*.yaml")), ids=lambda p: p.stem)
+def test__load_rule_pack__a_broken_pack__should_fail_with_its_expected_message(broken):
+    expected = broken.with_suffix(".expected").read_text().strip()
+    with pytest.raises(ContractError) as info:
+        load_rule_pack(broken)
+    assert expected in str(info.value)
+    assert str(info.value).startswith(str(broken))

@@ -1,0 +1,26 @@
+"""Fixtures for the mock's tests: the real app factory behind `aiohttp_client`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from mockapi import Api  # type: ignore[import-not-found]
+
+from mocks.app import SAMPLE_FIXTURE, create_app
+from mocks.config import MockConfig
+
+
+@pytest.fixture
+def config() -> MockConfig:
+    return MockConfig(fixture=SAMPLE_FIXTURE)
+
+
+@pytest.fixture
+async def client(aiohttp_client: Any, config: MockConfig) -> Any:
+    return await aiohttp_client(create_app(config))
+
+
+@pytest.fixture
+def api(client: Any) -> Api:
+    return Api(client)
