@@ -31,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--no-introspect", action="store_true", help="never ask the store about tokens")
     p.add_argument("--sunset", help="ISO date for Sunset headers when a rule has no deadline")
+    p.add_argument("--clock-file", help="simulated clock: a file holding an ISO 8601 instant")
     return p
 
 
@@ -53,6 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             port_file=args.port_file,
             introspect=not args.no_introspect,
             sunset=args.sunset,
+            clock_file=args.clock_file,
         )
     except KeyboardInterrupt:
         return 130

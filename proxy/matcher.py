@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from mitmproxy import http
+from typing import Any
+
+from mitmproxy import ctx, http
 
 from contracts.spec import OperationIndex, default_operations
+from proxy.clock import FileClock
 from proxy.flowstate import CallState, call_state, set_call_state
 
 
@@ -15,13 +18,33 @@ class OperationMatcher:
 
     def __init__(self, operations: OperationIndex | None = None) -> None:
         self.operations = operations or default_operations()
+        self.clock: FileClock | None = None
+
+    def load(self, loader: Any) -> None:
+        loader.add_option(
+            "miready_clock_file",
+            str,
+            "",
+            """
+            A file holding an ISO 8601 instant: calls are recorded at that simulated time (plus
+            the real time elapsed since the file last changed). Empty: the system clock.
+            """,
+        )
+
+    def configure(self, updated: set[str]) -> None:
+        if "miready_clock_file" in updated:
+            path = ctx.options.miready_clock_file
+            self.clock = FileClock(path) if path else None
+
+    def now(self) -> datetime:
+        return self.clock.now() if self.clock else datetime.now(UTC)
 
     def request(self, flow: http.HTTPFlow) -> None:
         if call_state(flow) is not None:  # already answered by the proxy itself
             return
         raw_path = flow.request.path.split("?", 1)[0]
         state = CallState(
-            at=datetime.now(UTC),
+            at=self.now(),
             method=flow.request.method.upper(),
             raw_path=raw_path,
             match=self.operations.match(flow.request.method, raw_path),

@@ -52,6 +52,7 @@ def run_proxy(
     port_file: str | None = None,
     introspect: bool = True,
     sunset: str | None = None,
+    clock_file: str | None = None,
 ) -> None:
     """Serve until SIGINT/SIGTERM, then drain the ledger queue and return.
 
@@ -75,6 +76,7 @@ def run_proxy(
             port_file=port_file,
             introspect=introspect,
             sunset=sunset,
+            clock_file=clock_file,
         )
     )
 
@@ -94,6 +96,7 @@ async def _serve(
     port_file: str | None,
     introspect: bool,
     sunset: str | None,
+    clock_file: str | None = None,
 ) -> None:
     options = make_options(mode=mode, upstream=upstream, host=host, port=port, confdir=confdir)
     settings: dict[str, object] = {
@@ -106,6 +109,8 @@ async def _serve(
         settings["miready_rules"] = rules
     if sunset:
         settings["miready_sunset"] = sunset
+    if clock_file:
+        settings["miready_clock_file"] = clock_file
 
     def on_listening(listen_host: str, listen_port: int) -> None:
         shown = f"[{listen_host}]" if ":" in listen_host else listen_host
