@@ -25,6 +25,9 @@ def _parser() -> argparse.ArgumentParser:
     mock.add_argument("--port", type=int, default=8080)
     mock.add_argument("--fixture", help="YAML fixture to load (default: the sample fixture)")
     mock.add_argument("--no-legacy", action="store_true", help="switch the legacy endpoints off")
+    mock.add_argument(
+        "--allow-remote-admin", action="store_true", help="serve /_mock/ to non-loopback peers"
+    )
 
     proxy = sub.add_parser("proxy", help="run the recording proxy in front of a store")
     proxy.add_argument("--upstream", help="the store's base URL (reverse mode)")
@@ -36,6 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     proxy.add_argument("--mode", choices=("reverse", "regular"), default="reverse")
     proxy.add_argument("--apps", dest="apps_file", help="apps.yaml: token id -> app, for a real store")
     proxy.add_argument("--confdir", help="mitmproxy configuration folder (its CA lives there)")
+    proxy.add_argument("--clock-file", help="simulated clock: a file holding an ISO 8601 instant")
 
     cert = sub.add_parser("certify", help="decide and report multi-inventory readiness")
     cert.add_argument("--ledger", default=DEFAULT_LEDGER_URL)
@@ -81,9 +85,16 @@ def _dispatch(args: argparse.Namespace) -> int:
     try:
         match args.command:
             case "mock":
+                from mocks.app import SAMPLE_FIXTURE  # noqa: PLC0415
                 from mocks.server import run_mock  # noqa: PLC0415
 
-                run_mock(args.host, args.port, args.fixture, legacy=not args.no_legacy)
+                run_mock(
+                    args.host,
+                    args.port,
+                    args.fixture or SAMPLE_FIXTURE,
+                    legacy=not args.no_legacy,
+                    allow_remote_admin=args.allow_remote_admin,
+                )
                 return 0
             case "proxy":
                 from proxy.server import run_proxy  # noqa: PLC0415
@@ -100,6 +111,7 @@ def _dispatch(args: argparse.Namespace) -> int:
                     mode=args.mode,
                     apps_file=args.apps_file,
                     confdir=args.confdir,
+                    clock_file=args.clock_file,
                 )
                 return 0
             case "certify":
