@@ -1,7 +1,8 @@
 """Parameter names of a call: the key paths of a JSON body and the keys of a query string.
 
 A key path names where a key sits, never its value: ``{"variants": [{"stock": 1}]}`` gives
-``variants``, ``variants[]`` and ``variants[].stock``; a top-level array gives ``[]`` and ``[].key``.
+``variants``, ``variants[]`` and ``variants[].stock``; a top-level array gives ``[]`` and
+``[].key``.
 """
 
 from __future__ import annotations

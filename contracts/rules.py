@@ -176,7 +176,9 @@ def _rule_from_dict(raw: dict[str, Any], path: Path, ops: OperationIndex) -> Rul
     span = span_of(raw, path)
     if raw["kind"] not in RULE_KINDS:
         known = ", ".join(sorted(RULE_KINDS))
-        raise ContractError(f"rule {raw['id']!r}: unknown kind {raw['kind']!r} (known: {known})", span)
+        raise ContractError(
+            f"rule {raw['id']!r}: unknown kind {raw['kind']!r} (known: {known})", span
+        )
     for endpoint in raw["endpoints"]:
         if ops.by_endpoint(endpoint) is None:
             raise ContractError(
@@ -233,7 +235,9 @@ def load_rule_pack(
     for entry in raw["rules"]:
         rule = _rule_from_dict(entry, path, ops)
         if rule.id in seen:
-            raise ContractError(f"duplicate rule id {rule.id!r} (first at {seen[rule.id]})", rule.span)
+            raise ContractError(
+                f"duplicate rule id {rule.id!r} (first at {seen[rule.id]})", rule.span
+            )
         seen[rule.id] = rule.span
         rules.append(rule)
     by_endpoint: dict[str, list[Rule]] = {}

@@ -104,7 +104,9 @@ def load_operations(path: Path = OPENAPI_PATH) -> OperationIndex:
             if op is None:
                 continue
             if "operationId" not in op:
-                raise ContractError(f"{method.upper()} {template} has no operationId", Span(path, 1))
+                raise ContractError(
+                    f"{method.upper()} {template} has no operationId", Span(path, 1)
+                )
             operations.append(
                 Operation(
                     operation_id=op["operationId"],

@@ -37,7 +37,9 @@ def _parser() -> argparse.ArgumentParser:
     proxy.add_argument("--policy", choices=POLICIES, default="observe")
     proxy.add_argument("--rules", help="rule pack name or YAML path")
     proxy.add_argument("--mode", choices=("reverse", "regular"), default="reverse")
-    proxy.add_argument("--apps", dest="apps_file", help="apps.yaml: token id -> app, for a real store")
+    proxy.add_argument(
+        "--apps", dest="apps_file", help="apps.yaml: token id -> app, for a real store"
+    )
     proxy.add_argument("--confdir", help="mitmproxy configuration folder (its CA lives there)")
     proxy.add_argument("--clock-file", help="simulated clock: a file holding an ISO 8601 instant")
 
@@ -117,11 +119,15 @@ def _dispatch(args: argparse.Namespace) -> int:
             case "certify":
                 from certifier.commands import certify  # noqa: PLC0415
 
-                return certify(args.ledger, args.apps, args.as_of, args.format, args.out, args.rules)
+                return certify(
+                    args.ledger, args.apps, args.as_of, args.format, args.out, args.rules
+                )
             case "import":
                 from certifier.commands import import_traffic  # noqa: PLC0415
 
-                result = import_traffic(args.ledger, args.file, args.app_id, args.scopes, args.rules)
+                result = import_traffic(
+                    args.ledger, args.file, args.app_id, args.scopes, args.rules
+                )
                 print(result)
                 return 0
             case "review":

@@ -46,14 +46,34 @@ class DemoStore:
     user_agent: str
 
 
-LEGACY = DemoStore("1001", "demo-legacy-app-token", "demo-storefront-1001", 101,
-                   "LegacyShippingApp/1.0 (dev@legacy.example)")
-READY = DemoStore("2002", "demo-ready-app-token", "demo-storefront-2002", 201,
-                  "ReadyShippingApp/2.0 (dev@ready.example)")
+LEGACY = DemoStore(
+    "1001",
+    "demo-legacy-app-token",
+    "demo-storefront-1001",
+    101,
+    "LegacyShippingApp/1.0 (dev@legacy.example)",
+)
+READY = DemoStore(
+    "2002",
+    "demo-ready-app-token",
+    "demo-storefront-2002",
+    201,
+    "ReadyShippingApp/2.0 (dev@ready.example)",
+)
 
 SHOPPERS = [  # personal data the ledger must never keep
-    {"name": "María González", "phone": "+54 11 5555-0101", "street": "Av. Corrientes", "number": "1500"},
-    {"name": "João Pereira", "phone": "+55 21 99999-0202", "street": "Rua das Flores", "number": "22"},
+    {
+        "name": "María González",
+        "phone": "+54 11 5555-0101",
+        "street": "Av. Corrientes",
+        "number": "1500",
+    },
+    {
+        "name": "João Pereira",
+        "phone": "+55 21 99999-0202",
+        "street": "Rua das Flores",
+        "number": "22",
+    },
 ]
 
 
@@ -75,8 +95,10 @@ def run_demo(directory: str | None = None, keep: bool = False) -> int:
             mock.url, ledger_url=ledger_url, extra_args=["--clock-file", str(clock_file)]
         ).__enter__()
     try:
-        console.print(f"[green]mock[/green]  {mock.url}   [green]proxy[/green] {proxy.url}"
-                      f"   [green]ledger[/green] {ledger_url}")
+        console.print(
+            f"[green]mock[/green]  {mock.url}   [green]proxy[/green] {proxy.url}"
+            f"   [green]ledger[/green] {ledger_url}"
+        )
         legacy, migrated = _simulate(console, mock.url, proxy.url, clock_file)
         _wait_for_ledger(proxy.url)
         _show_split_orders(console, mock.url, legacy, migrated)
@@ -119,8 +141,11 @@ def _simulate(console: Console, mock_url: str, proxy_url: str, clock_file: Path)
     }
     legacy.split_order = migrated.split_order = None
     progress = Progress(
-        TextColumn("simulating 14 days of work"), BarColumn(), MofNCompleteColumn(),
-        TextColumn("{task.description}"), console=console,
+        TextColumn("simulating 14 days of work"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        console=console,
     )
     with progress:
         task = progress.add_task("", total=DAYS)
@@ -150,8 +175,11 @@ def _place_order(shop: PlatformClient, variant_id: int, quantity: int, day: int)
             "products": [{"variant_id": variant_id, "quantity": quantity}],
             "recipient": {"name": who["name"], "phone": who["phone"]},
             "destination": {
-                "street": who["street"], "number": who["number"], "zipcode": "1000",
-                "city": "Buenos Aires", "province": {"code": "C", "name": "CABA"},
+                "street": who["street"],
+                "number": who["number"],
+                "zipcode": "1000",
+                "city": "Buenos Aires",
+                "province": {"code": "C", "name": "CABA"},
                 "country": {"code": "AR", "name": "Argentina"},
             },
         },
@@ -212,7 +240,8 @@ def _keep_running(console: Console, mock_url: str, proxy_url: str, ledger_url: s
         f"  base URL     {proxy_url}/v1/1001   (store 1001; the mock itself is {mock_url})\n"
         "  header       Authentication: bearer demo-legacy-app-token\n"
         "  header       User-Agent: MyApp (me@example.com)\n"
-        f"  new token    POST {mock_url}/_mock/stores/1001/apps {{\"app_id\": ..., \"scopes\": [...]}}\n"
+        f"  new token    POST {mock_url}/_mock/stores/1001/apps"
+        ' {"app_id": ..., "scopes": [...]}\n'
         f"  status       {proxy_url}/_miready/status\n"
         f"  certify      miready certify --ledger {ledger_url}\n"
         "Press Ctrl-C to stop."

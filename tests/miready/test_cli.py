@@ -1,4 +1,4 @@
-"""The ``miready`` command line: usage errors exit 2 with a message, and the demo tells its story."""
+"""The ``miready`` command line: usage errors exit 2, and the demo tells its story."""
 
 import json
 import os
