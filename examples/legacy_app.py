@@ -49,7 +49,11 @@ class LegacyApp:
         )
         self.api.post(
             f"/orders/{order_id}/fulfillments",
-            {"status": "dispatched", "description": "Handed to the carrier", "city": "Buenos Aires"},
+            {
+                "status": "dispatched",
+                "description": "Handed to the carrier",
+                "city": "Buenos Aires",
+            },
         )
         order = self.api.get(f"/orders/{order_id}")
         # The app believes the whole order shipped with this code and to this address.

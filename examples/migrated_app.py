@@ -24,7 +24,10 @@ class MigratedApp:
         levels = [{"location_id": loc["id"], "stock": 50} for loc in locations]
         product = self.api.post(
             "/products",
-            {"name": {"es": "Buzo"}, "variants": [{"price": "3000.00", "inventory_levels": levels}]},
+            {
+                "name": {"es": "Buzo"},
+                "variants": [{"price": "3000.00", "inventory_levels": levels}],
+            },
         )
         self.product_id, self.variant_id = product["id"], product["variants"][0]["id"]
         self.locations = [loc["id"] for loc in locations]
@@ -38,8 +41,12 @@ class MigratedApp:
             for location_id in self.locations:
                 self.api.post(
                     f"/products/{self.product_id}/variants/stock",
-                    {"action": "replace", "value": 50 - day, "id": self.variant_id,
-                     "location_id": location_id},
+                    {
+                        "action": "replace",
+                        "value": 50 - day,
+                        "id": self.variant_id,
+                        "location_id": location_id,
+                    },
                 )
 
     def ship(self, order_id: int, fo: dict) -> None:
@@ -55,7 +62,10 @@ class MigratedApp:
         )
         self.api.post(
             f"{path}/tracking-events",
-            {"status": "dispatched", "description": "Handed to the carrier",
-             "address": "Buenos Aires"},
+            {
+                "status": "dispatched",
+                "description": "Handed to the carrier",
+                "address": "Buenos Aires",
+            },
         )
         self.shipped[fo["id"]] = tracking

@@ -21,9 +21,15 @@ ORDER = {"id": 7, "created_at": "2024-05-01T10:00:00+00:00", "status": "open"}
 
 def fo(n: int, status: str = "UNPACKED", pickup: bool = True) -> dict:
     address = {
-        "street": f"Street {n}", "number": f"{n}0", "floor": f"{n}B", "locality": f"Loc {n}",
-        "zipcode": f"100{n}", "city": f"City {n}", "reference": f"Ref {n}",
-        "between_streets": f"Between {n}", "province": {"code": "P", "name": f"Province {n}"},
+        "street": f"Street {n}",
+        "number": f"{n}0",
+        "floor": f"{n}B",
+        "locality": f"Loc {n}",
+        "zipcode": f"100{n}",
+        "city": f"City {n}",
+        "reference": f"Ref {n}",
+        "between_streets": f"Between {n}",
+        "province": {"code": "P", "name": f"Province {n}"},
         "country": {"code": "AR", "name": f"Country {n}"},
     }
     return {
@@ -40,7 +46,9 @@ def fo(n: int, status: str = "UNPACKED", pickup: bool = True) -> dict:
             "min_delivery_date": f"2024-05-0{2 + n}T10:00:00+00:00",
             "max_delivery_date": f"2024-05-0{4 + n}T09:00:00+00:00",
             "pickup_details": {
-                "location_id": f"LOC{n}", "name": f"Branch {n}", "address": address,
+                "location_id": f"LOC{n}",
+                "name": f"Branch {n}",
+                "address": address,
                 "pickup_hours": [{"day": "MONDAY", "start": f"0{n}00", "end": "1800"}],
             }
             if pickup
@@ -77,7 +85,9 @@ def test__legacy_order_view__every_mapped_field__should_come_from_the_first_fo(r
         ("shipped_at", "T1"),
     ],
 )
-def test__legacy_order_view__non_compatible_types__should_follow_the_written_decisions(legacy, expected):
+def test__legacy_order_view__non_compatible_types__should_follow_the_written_decisions(
+    legacy, expected
+):
     view = legacy_order_view(ORDER, [fo(1, "DISPATCHED"), fo(2)])
     assert get_path(view, legacy) == expected
 
@@ -121,22 +131,49 @@ def test__legacy_actions__should_become_fo_patches():
     assert pack_as_fo_patch({}) == {"status": "PACKED"}
     assert fulfill_as_fo_patch({}) == {"status": "DISPATCHED"}
     assert fulfill_as_fo_patch(
-        {"shipping_tracking_number": "BR1", "shipping_tracking_url": "https://x/BR1", "notify_customer": False}
-    ) == {"status": "DISPATCHED", "tracking_info": {"code": "BR1", "url": "https://x/BR1", "notify_customer": False}}
+        {
+            "shipping_tracking_number": "BR1",
+            "shipping_tracking_url": "https://x/BR1",
+            "notify_customer": False,
+        }
+    ) == {
+        "status": "DISPATCHED",
+        "tracking_info": {"code": "BR1", "url": "https://x/BR1", "notify_customer": False},
+    }
 
 
 def test__legacy_fulfillment_event__should_join_its_place_into_one_address():
     event = legacy_event_as_tracking_event(
-        {"status": "delivered", "description": "ok", "city": "São Paulo", "province": "SP", "country": "BR",
-         "happened_at": "2013-04-22T11:39:12-03:00"}
+        {
+            "status": "delivered",
+            "description": "ok",
+            "city": "São Paulo",
+            "province": "SP",
+            "country": "BR",
+            "happened_at": "2013-04-22T11:39:12-03:00",
+        }
     )
-    assert event == {"status": "delivered", "description": "ok", "address": "São Paulo, SP, BR",
-                     "happened_at": "2013-04-22T11:39:12-03:00", "estimated_delivery_at": None}
+    assert event == {
+        "status": "delivered",
+        "description": "ok",
+        "address": "São Paulo, SP, BR",
+        "happened_at": "2013-04-22T11:39:12-03:00",
+        "estimated_delivery_at": None,
+    }
 
 
 def test__tracking_event_as_legacy_event__should_follow_the_event_table():
-    te = {"id": "TE1", "status": "in_transit", "description": "d", "address": "A, B", "geolocation": None,
-          "happened_at": "h", "estimated_delivery_at": None, "created_at": "c", "updated_at": "u"}
+    te = {
+        "id": "TE1",
+        "status": "in_transit",
+        "description": "d",
+        "address": "A, B",
+        "geolocation": None,
+        "happened_at": "h",
+        "estimated_delivery_at": None,
+        "created_at": "c",
+        "updated_at": "u",
+    }
     legacy = tracking_event_as_legacy_event(te)
     assert legacy["id"] == "TE1" and legacy["city"] == "A, B" and legacy["province"] is None
     assert {r.legacy for r in default_mapping().tracking_event_fields} == set(legacy)
@@ -144,17 +181,31 @@ def test__tracking_event_as_legacy_event__should_follow_the_event_table():
 
 def test__order_input_from_legacy__flat_and_object_forms__should_fill_fo_input():
     flat = order_input_from_legacy(
-        {"shipping_name": "Ana", "shipping_address": "Calle 1", "shipping_city": "X", "shipping": "correios",
-         "shipping_suboption": [{"id": "L9"}], "shipping_tracking_number": "T"}
+        {
+            "shipping_name": "Ana",
+            "shipping_address": "Calle 1",
+            "shipping_city": "X",
+            "shipping": "correios",
+            "shipping_suboption": [{"id": "L9"}],
+            "shipping_tracking_number": "T",
+        }
     )
     assert flat == {
         "recipient": {"name": "Ana"},
         "destination": {"street": "Calle 1", "city": "X"},
-        "shipping": {"carrier": {"carrier_id": "correios"}, "pickup_details": {"location_id": "L9"}},
+        "shipping": {
+            "carrier": {"carrier_id": "correios"},
+            "pickup_details": {"location_id": "L9"},
+        },
         "tracking_info": {"code": "T"},
     }
-    nested = order_input_from_legacy({"shipping_address": {"name": "Ana", "address": "Calle 1", "zipcode": "1"}})
-    assert nested == {"recipient": {"name": "Ana"}, "destination": {"street": "Calle 1", "zipcode": "1"}}
+    nested = order_input_from_legacy(
+        {"shipping_address": {"name": "Ana", "address": "Calle 1", "zipcode": "1"}}
+    )
+    assert nested == {
+        "recipient": {"name": "Ana"},
+        "destination": {"street": "Calle 1", "zipcode": "1"},
+    }
 
 
 def test__mapping__should_write_down_the_tracking_code_decision():

@@ -10,9 +10,15 @@ from contracts.params import body_key_paths, matching, query_params
     [
         ({}, set()),
         ({"stock": 3}, {"stock"}),
-        ({"variants": [{"stock": 1}, {"price": "2"}]}, {"variants", "variants[]", "variants[].stock", "variants[].price"}),
+        (
+            {"variants": [{"stock": 1}, {"price": "2"}]},
+            {"variants", "variants[]", "variants[].stock", "variants[].price"},
+        ),
         ([{"id": 1, "stock": 2}], {"[]", "[].id", "[].stock"}),
-        ({"shipping_pickup_details": {"name": "x"}}, {"shipping_pickup_details", "shipping_pickup_details.name"}),
+        (
+            {"shipping_pickup_details": {"name": "x"}},
+            {"shipping_pickup_details", "shipping_pickup_details.name"},
+        ),
         ("just a string", set()),
         (None, set()),
     ],

@@ -31,8 +31,14 @@ def test__default_pack__should_carry_the_seed_window_and_the_eight_affected_scop
     pack = default_rule_pack()
     assert pack.window_days == 14
     assert pack.affected_scopes == {
-        "read_products", "write_products", "read_orders", "write_orders",
-        "read_draft_orders", "write_draft_orders", "read_shipping", "write_shipping",
+        "read_products",
+        "write_products",
+        "read_orders",
+        "write_orders",
+        "read_draft_orders",
+        "write_draft_orders",
+        "read_shipping",
+        "write_shipping",
     }
 
 
@@ -42,8 +48,14 @@ def test__default_pack__should_carry_the_seed_window_and_the_eight_affected_scop
         ("POST /orders/{order_id}/pack", "endpoint.orders.pack"),
         ("POST /orders/{order_id}/fulfill", "endpoint.orders.fulfill"),
         ("POST /orders/{order_id}/fulfillments", "endpoint.orders.fulfillments.create"),
-        ("GET /orders/{order_id}/fulfillments/{fulfillment_id}", "endpoint.orders.fulfillments.get"),
-        ("DELETE /orders/{order_id}/fulfillments/{fulfillment_id}", "endpoint.orders.fulfillments.delete"),
+        (
+            "GET /orders/{order_id}/fulfillments/{fulfillment_id}",
+            "endpoint.orders.fulfillments.get",
+        ),
+        (
+            "DELETE /orders/{order_id}/fulfillments/{fulfillment_id}",
+            "endpoint.orders.fulfillments.delete",
+        ),
     ],
 )
 def test__classify__a_deprecated_endpoint__should_give_its_rule(endpoint, rule_id):
@@ -61,17 +73,31 @@ def test__classify__a_deprecated_endpoint__should_give_its_rule(endpoint, rule_i
         ("PATCH /products/{product_id}/variants", [{"id": 1, "stock": 3}]),
     ],
 )
-def test__classify__variant_stock_on_a_product_write__should_give_param_variant_stock(endpoint, body):
+def test__classify__variant_stock_on_a_product_write__should_give_param_variant_stock(
+    endpoint, body
+):
     assert rule_ids(facts(endpoint, body)) == ["param.variant.stock"]
 
 
 @pytest.mark.parametrize(
     ("endpoint", "body"),
     [
-        ("POST /products", {"variants": [{"inventory_levels": [{"location_id": "L", "stock": 3}]}]}),
-        ("PATCH /products/{product_id}/variants", [{"id": 1, "inventory_levels": [{"location_id": "L", "stock": 1}]}]),
-        ("POST /products/{product_id}/variants/stock", {"action": "replace", "value": 3, "location_id": "L"}),
-        ("PATCH /orders/{order_id}/fulfillment-orders/{fulfillment_order_id}", {"status": "PACKED"}),
+        (
+            "POST /products",
+            {"variants": [{"inventory_levels": [{"location_id": "L", "stock": 3}]}]},
+        ),
+        (
+            "PATCH /products/{product_id}/variants",
+            [{"id": 1, "inventory_levels": [{"location_id": "L", "stock": 1}]}],
+        ),
+        (
+            "POST /products/{product_id}/variants/stock",
+            {"action": "replace", "value": 3, "location_id": "L"},
+        ),
+        (
+            "PATCH /orders/{order_id}/fulfillment-orders/{fulfillment_order_id}",
+            {"status": "PACKED"},
+        ),
         ("POST /orders", {"products": [{"variant_id": 1, "quantity": 1}], "shipping_status": "x"}),
     ],
 )
@@ -85,9 +111,17 @@ def test__classify__stock_endpoint_without_location__should_give_the_missing_par
 
 
 SHIPPING_PARAMS = [
-    "shipping", "shipping_carrier_name", "shipping_tracking_number", "shipping_tracking_url",
-    "shipping_option", "shipping_option_code", "shipping_option_reference",
-    "shipping_pickup_details", "shipping_store_branch_name", "shipping_pickup_type", "shipping_suboption",
+    "shipping",
+    "shipping_carrier_name",
+    "shipping_tracking_number",
+    "shipping_tracking_url",
+    "shipping_option",
+    "shipping_option_code",
+    "shipping_option_reference",
+    "shipping_pickup_details",
+    "shipping_store_branch_name",
+    "shipping_pickup_type",
+    "shipping_suboption",
 ]
 
 
@@ -112,13 +146,23 @@ def test__classify__with_a_grace_header__should_exempt_until_its_date(tmp_path):
     text = (Path(default_rule_pack().path)).read_text()
     pack_file = tmp_path / "grace.yaml"
     pack_file.write_text(
-        text.replace("rules:\n", 'grace_header: {name: X-Legacy-Bypass, until: "2020-01-31"}\nrules:\n', 1)
+        text.replace(
+            "rules:\n", 'grace_header: {name: X-Legacy-Bypass, until: "2020-01-31"}\nrules:\n', 1
+        )
     )
     pack = load_rule_pack(pack_file)
-    call_in = facts("POST /orders/{order_id}/pack", {}, headers={"x-legacy-bypass": "1"},
-                    at=datetime(2020, 1, 31, 23, 0, tzinfo=UTC))
-    call_after = facts("POST /orders/{order_id}/pack", {}, headers={"x-legacy-bypass": "1"},
-                       at=datetime(2020, 2, 1, tzinfo=UTC))
+    call_in = facts(
+        "POST /orders/{order_id}/pack",
+        {},
+        headers={"x-legacy-bypass": "1"},
+        at=datetime(2020, 1, 31, 23, 0, tzinfo=UTC),
+    )
+    call_after = facts(
+        "POST /orders/{order_id}/pack",
+        {},
+        headers={"x-legacy-bypass": "1"},
+        at=datetime(2020, 2, 1, tzinfo=UTC),
+    )
     assert pack.classify(call_in) == []
     assert [f.rule_id for f in pack.classify(call_after)] == ["endpoint.orders.pack"]
 

@@ -10,15 +10,32 @@ from contracts.spec import default_operations
     [
         ("POST", "/v1/42/orders/7/pack", "packOrder", {"order_id": "7"}),
         ("post", "/v1/42/orders/7/fulfill?x=1", "fulfillOrder", {"order_id": "7"}),
-        ("GET", "/v1/42/orders/7/fulfillments/9", "getOrderFulfillment", {"order_id": "7", "fulfillment_id": "9"}),
+        (
+            "GET",
+            "/v1/42/orders/7/fulfillments/9",
+            "getOrderFulfillment",
+            {"order_id": "7", "fulfillment_id": "9"},
+        ),
         ("PATCH", "/v1/42/locations/priorities", "updateLocationPriorities", {}),
-        ("GET", "/v1/42/locations/01HTMFDH09VC6E2Q8KGTGP44D3", "getLocation", {"location_id": "01HTMFDH09VC6E2Q8KGTGP44D3"}),
+        (
+            "GET",
+            "/v1/42/locations/01HTMFDH09VC6E2Q8KGTGP44D3",
+            "getLocation",
+            {"location_id": "01HTMFDH09VC6E2Q8KGTGP44D3"},
+        ),
         ("PATCH", "/v1/42/products/stock-price", "updateStockPrice", {}),
         ("POST", "/v1/42/products/5/variants/stock", "updateVariantsStock", {"product_id": "5"}),
-        ("PATCH", "/v1/42/orders/7/fulfillment-orders/01F/", "updateFulfillmentOrder", {"order_id": "7", "fulfillment_order_id": "01F"}),
+        (
+            "PATCH",
+            "/v1/42/orders/7/fulfillment-orders/01F/",
+            "updateFulfillmentOrder",
+            {"order_id": "7", "fulfillment_order_id": "01F"},
+        ),
     ],
 )
-def test__match__a_known_request__should_give_its_operation_and_store(method, path, operation_id, params):
+def test__match__a_known_request__should_give_its_operation_and_store(
+    method, path, operation_id, params
+):
     match = default_operations().match(method, path)
     assert match is not None
     assert match.operation.operation_id == operation_id
@@ -28,7 +45,12 @@ def test__match__a_known_request__should_give_its_operation_and_store(method, pa
 
 @pytest.mark.parametrize(
     ("method", "path"),
-    [("GET", "/v2/42/orders"), ("GET", "/v1/42/nothing-here"), ("TRACE", "/v1/42/orders"), ("GET", "/")],
+    [
+        ("GET", "/v2/42/orders"),
+        ("GET", "/v1/42/nothing-here"),
+        ("TRACE", "/v1/42/orders"),
+        ("GET", "/"),
+    ],
 )
 def test__match__an_unknown_request__should_give_none(method, path):
     assert default_operations().match(method, path) is None
@@ -36,6 +58,12 @@ def test__match__an_unknown_request__should_give_none(method, path):
 
 def test__legacy_operations__should_be_marked_deprecated_in_the_spec():
     ops = {op.operation_id: op for op in default_operations().operations}
-    for op_id in ("packOrder", "fulfillOrder", "createOrderFulfillment", "getOrderFulfillment", "deleteOrderFulfillment"):
+    for op_id in (
+        "packOrder",
+        "fulfillOrder",
+        "createOrderFulfillment",
+        "getOrderFulfillment",
+        "deleteOrderFulfillment",
+    ):
         assert ops[op_id].deprecated, op_id
     assert not ops["updateFulfillmentOrder"].deprecated
