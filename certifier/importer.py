@@ -20,8 +20,8 @@ from urllib.parse import parse_qsl, urlsplit
 from certifier.errors import UsageError
 from certifier.ledger.base import Ledger
 from certifier.ledger.records import CallRecord
-from certifier.redaction import redacted_example, token_id
 from contracts.params import body_key_paths, query_params
+from contracts.redaction import redacted_example, token_id
 from contracts.rules import CallFacts, RulePack
 from contracts.spec import OperationIndex, default_operations
 

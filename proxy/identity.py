@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import time
 from collections.abc import Mapping
@@ -14,22 +13,18 @@ import aiohttp
 import yaml
 from mitmproxy import ctx, exceptions, http
 
+from contracts.redaction import token_id
 from proxy.flowstate import AppIdentity, call_state
 from proxy.upstream import UpstreamClient, base_url
 
 logger = logging.getLogger(__name__)
 
-TOKEN_ID_LENGTH = 16
 TOKEN_HEADERS = ("authentication", "authorization")
 INTROSPECTION_PATH = "/_mock/tokens/{token_id}"
 POSITIVE_TTL = 300.0
 NEGATIVE_TTL = (
     30.0  # a store without introspection (a real platform) is asked again only this often
 )
-
-
-def token_id(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()[:TOKEN_ID_LENGTH]
 
 
 def bearer_token(headers: Mapping[str, str]) -> str | None:

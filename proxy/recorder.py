@@ -11,8 +11,8 @@ from typing import Any, Protocol
 from mitmproxy import ctx, http
 
 from certifier.ledger.records import CallRecord
+from contracts.redaction import redacted_example
 from proxy.flowstate import CallState, call_state
-from proxy.redaction import redacted_example
 
 logger = logging.getLogger(__name__)
 

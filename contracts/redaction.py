@@ -1,13 +1,21 @@
-"""Redacted examples: the shape of a request with every value replaced by its type name."""
+"""Redacted examples and token ids: what the ledger may keep of a call, shared by the proxy
+(at record time) and the certifier (at import time), so both store the same shape."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
 MAX_DEPTH = 12
 MAX_LIST_ITEMS = 3  # distinct item shapes kept per list
 MAX_EXAMPLE_CHARS = 4096
+TOKEN_ID_LENGTH = 16
+
+
+def token_id(token: str) -> str:
+    """A token's id: the first 16 hex digits of its SHA-256; the token itself is never stored."""
+    return hashlib.sha256(token.encode()).hexdigest()[:TOKEN_ID_LENGTH]
 
 
 def type_name(value: Any) -> str:
