@@ -1,0 +1,127 @@
+"""The gate: a suite of the app's own tests fails the run on a deprecated call, with a summary."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+from junitparser import JUnitXml
+
+pytestmark = pytest.mark.slow
+
+APP_TESTS = textwrap.dedent(
+    """
+    import json
+    import urllib.request
+
+
+    def call(miready_proxy, method, path, body=None):
+        request = urllib.request.Request(
+            miready_proxy.api_url + path,
+            data=None if body is None else json.dumps(body).encode(),
+            method=method,
+            headers={
+                "Authentication": f"bearer {miready_proxy.token}",
+                "User-Agent": "GateTestApp",
+                "Content-Type": "application/json",
+            },
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.loads(response.read() or b"null")
+
+
+    def test_locations(miready_proxy):
+        assert len(call(miready_proxy, "GET", "/locations")) >= 2
+        assert miready_proxy.findings() == []
+
+
+    def test_stock_per_location(miready_proxy):
+        location = call(miready_proxy, "GET", "/locations")[0]["id"]
+        body = {"action": "replace", "value": 7, "location_id": location}
+        call(miready_proxy, "POST", "/products/20/variants/stock", body)
+        assert miready_proxy.findings() == []
+
+
+    def test_store_fixture(miready_store):
+        assert miready_store.api_url == f"{miready_store.url}/v1/{miready_store.store_id}"
+        assert miready_store.install_app("other-app", ["read_orders"])
+    """
+)
+
+DEPRECATED_TEST = textwrap.dedent(
+    """
+
+    def test_total_stock_the_old_way(miready_proxy):
+        call(miready_proxy, "PUT", "/products/20/variants/201", {"stock": 12})
+        [finding] = miready_proxy.findings()
+        assert (finding.rule_id, finding.count) == ("param.variant.stock", 1)
+    """
+)
+
+
+@pytest.fixture
+def migrated_suite(pytester: pytest.Pytester) -> pytest.Pytester:
+    pytester.makepyfile(test_app=APP_TESTS)
+    return pytester
+
+
+@pytest.fixture
+def legacy_suite(pytester: pytest.Pytester) -> pytest.Pytester:
+    pytester.makepyfile(test_app=APP_TESTS + DEPRECATED_TEST)
+    return pytester
+
+
+def test_gate__migrated_calls_only__should_pass_and_write_a_clean_junit(migrated_suite):
+    result = migrated_suite.runpytest_subprocess("--miready-gate", "--miready-junit=gate.xml")
+
+    result.assert_outcomes(passed=3)
+    assert result.ret == 0
+    xml = JUnitXml.fromfile(str(migrated_suite.path / "gate.xml"))
+    assert xml.tests > 0
+    assert xml.failures == 0
+
+
+def test_gate__deprecated_call__should_fail_the_run_naming_the_rule(legacy_suite):
+    result = legacy_suite.runpytest_subprocess("--miready-gate", "--miready-junit=gate.xml")
+
+    result.assert_outcomes(passed=4)  # every test passes; the gate fails the run
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines(
+        [
+            "*miready gate: FAILED*",
+            "param.variant.stock: 1 call(s) by app app-under-test*",
+            "*first example:*",
+            "*replacement:*inventory_levels*",
+        ]
+    )
+    xml = JUnitXml.fromfile(str(legacy_suite.path / "gate.xml"))
+    assert xml.failures == 1
+    [failed] = [c for suite in xml for c in suite if not c.is_passed]
+    assert (failed.classname, failed.name) == ("app-under-test", "param.variant.stock")
+
+
+def test_gate__deprecated_call_without_the_gate__should_pass_and_still_report(legacy_suite):
+    result = legacy_suite.runpytest_subprocess()
+
+    assert result.ret == 0
+    result.stdout.fnmatch_lines(["*miready: deprecated calls (gate off)*", "param.variant.stock*"])
+
+
+def test_gate__ini_option__should_turn_the_gate_on(legacy_suite):
+    legacy_suite.makeini("[pytest]\nmiready_gate = true\n")
+
+    result = legacy_suite.runpytest_subprocess()
+
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines(["*miready gate: FAILED*"])
+
+
+def test_gate__under_xdist__should_aggregate_the_workers_findings(legacy_suite):
+    result = legacy_suite.runpytest_subprocess(
+        "-n", "2", "--miready-gate", "--miready-junit=gate.xml"
+    )
+
+    result.assert_outcomes(passed=4)
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines(["*miready gate: FAILED*", "param.variant.stock: 1 call(s)*"])
+    assert JUnitXml.fromfile(str(legacy_suite.path / "gate.xml")).failures == 1
