@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from certifier.ledger.base import DEFAULT_LEDGER_URL
 
 EXIT_USAGE = 2
-POLICIES = ("observe", "warn", "translate", "enforce")
 FORMATS = ("text", "json", "md", "html", "junit")
 
 
@@ -29,19 +28,8 @@ def _parser() -> argparse.ArgumentParser:
         "--allow-remote-admin", action="store_true", help="serve /_mock/ to non-loopback peers"
     )
 
-    proxy = sub.add_parser("proxy", help="run the recording proxy in front of a store")
-    proxy.add_argument("--upstream", help="the store's base URL (reverse mode)")
-    proxy.add_argument("--host", default="127.0.0.1")
-    proxy.add_argument("--port", type=int, default=8081)
-    proxy.add_argument("--ledger", default=DEFAULT_LEDGER_URL, help="ledger URL")
-    proxy.add_argument("--policy", choices=POLICIES, default="observe")
-    proxy.add_argument("--rules", help="rule pack name or YAML path")
-    proxy.add_argument("--mode", choices=("reverse", "regular"), default="reverse")
-    proxy.add_argument(
-        "--apps", dest="apps_file", help="apps.yaml: token id -> app, for a real store"
-    )
-    proxy.add_argument("--confdir", help="mitmproxy configuration folder (its CA lives there)")
-    proxy.add_argument("--clock-file", help="simulated clock: a file holding an ISO 8601 instant")
+    # Its options live in proxy/cli.py; `miready proxy ...` hands every argument over unchanged.
+    sub.add_parser("proxy", help="run the recording proxy in front of a store", add_help=False)
 
     cert = sub.add_parser("certify", help="decide and report multi-inventory readiness")
     cert.add_argument("--ledger", default=DEFAULT_LEDGER_URL)
@@ -74,6 +62,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["proxy"]:
+        from proxy.cli import main as proxy_main  # noqa: PLC0415 - mitmproxy loads only here
+
+        return proxy_main(argv[1:], prog="miready proxy")
     args = _parser().parse_args(argv)
     try:
         return _dispatch(args)
@@ -96,24 +89,6 @@ def _dispatch(args: argparse.Namespace) -> int:
                     args.fixture or SAMPLE_FIXTURE,
                     legacy=not args.no_legacy,
                     allow_remote_admin=args.allow_remote_admin,
-                )
-                return 0
-            case "proxy":
-                from proxy.server import run_proxy  # noqa: PLC0415
-
-                if args.mode == "reverse" and not args.upstream:
-                    raise UsageError("--upstream URL is required in reverse mode")
-                run_proxy(
-                    args.upstream,
-                    host=args.host,
-                    port=args.port,
-                    ledger_url=args.ledger,
-                    policy=args.policy,
-                    rules=args.rules,
-                    mode=args.mode,
-                    apps_file=args.apps_file,
-                    confdir=args.confdir,
-                    clock_file=args.clock_file,
                 )
                 return 0
             case "certify":

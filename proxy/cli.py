@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
+from certifier.ledger.base import DEFAULT_LEDGER_URL
 from proxy.policy import Policy
 from proxy.process import ProxyProcess
 from proxy.server import run_proxy
@@ -12,16 +13,20 @@ from proxy.server import run_proxy
 __all__ = ["ProxyProcess", "build_parser", "main", "run_proxy"]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(prog: str = "python -m proxy") -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="python -m proxy",
+        prog=prog,
         description="Record an app's calls to a store, classify them, and police deprecated ones.",
     )
     p.add_argument("--upstream", help="the store's base URL (reverse mode)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8081, help="0 picks a free port")
     p.add_argument("--port-file", help="write the real port here once listening")
-    p.add_argument("--ledger", help="ledger URL, e.g. sqlite:///miready.db (default: none)")
+    p.add_argument(
+        "--ledger",
+        default=DEFAULT_LEDGER_URL,
+        help=f"ledger URL (default {DEFAULT_LEDGER_URL}, or postgresql://...; empty: none)",
+    )
     p.add_argument("--policy", choices=[x.value for x in Policy], default=Policy.OBSERVE.value)
     p.add_argument("--rules", help="rule pack name or YAML path")
     p.add_argument("--mode", choices=("reverse", "regular"), default="reverse")
@@ -35,8 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+def main(argv: Sequence[str] | None = None, prog: str = "python -m proxy") -> int:
+    parser = build_parser(prog)
     args = parser.parse_args(argv)
     if args.mode == "reverse" and not args.upstream:
         parser.error("--upstream URL is required in reverse mode")

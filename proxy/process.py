@@ -78,8 +78,7 @@ class ProxyProcess:
         cmd += ["--mode", self.mode]
         if self.upstream:
             cmd += ["--upstream", self.upstream]
-        if self.ledger_url:
-            cmd += ["--ledger", self.ledger_url]
+        cmd += ["--ledger", self.ledger_url or ""]  # empty: record nothing
         if self.rules:
             cmd += ["--rules", str(self.rules)]
         if self.apps_file:

@@ -17,7 +17,6 @@ from miready.cli import main
         ["certify", "--ledger", "sqlite:///does/not/exist.db"],
         ["certify", "--ledger", "ftp://x"],
         ["certify", "--as-of", "yesterday-ish"],
-        ["proxy"],
     ],
 )
 def test__cli__a_usage_error__should_exit_2_with_a_message(argv, tmp_path, monkeypatch, capsys):
@@ -26,10 +25,12 @@ def test__cli__a_usage_error__should_exit_2_with_a_message(argv, tmp_path, monke
     assert "error:" in capsys.readouterr().err
 
 
-def test__cli__an_unknown_subcommand__should_exit_2():
+@pytest.mark.parametrize("argv", [["frobnicate"], ["proxy"], ["proxy", "--policy", "ignore"]])
+def test__cli__an_unknown_subcommand_or_bad_proxy_option__should_exit_2(argv, capsys):
     with pytest.raises(SystemExit) as info:
-        main(["frobnicate"])
+        main(argv)
     assert info.value.code == 2
+    assert "error:" in capsys.readouterr().err
 
 
 @pytest.mark.slow
