@@ -9,12 +9,17 @@ from datetime import UTC, date, datetime, timedelta
 from certifier.errors import UsageError
 from certifier.instants import as_utc
 from certifier.ledger.base import Ledger
-from certifier.ledger.records import AppInfo, DailyCount, Review
+from certifier.ledger.records import (
+    KIND_ALL,
+    KIND_DEPRECATED,
+    KIND_OPERATION,
+    KIND_RULE,
+    AppInfo,
+    DailyCount,
+    Review,
+)
 from contracts.rules import RulePack
 
-KIND_ALL = "all"
-KIND_RULE = "rule"
-KIND_OPERATION = "operation"
 # The smallest step of a stored timestamp: a finding exactly `window` before as_of still counts,
 # so an app becomes eligible one microsecond after that.
 TICK = timedelta(microseconds=1)
@@ -146,6 +151,7 @@ class Decision:
     scopes_known: bool
     calls_in_window: int
     calls_per_day: dict[date, int]
+    deprecated_per_day: dict[date, int]  # calls with at least one finding, each counted once
     hits: tuple[RuleHits, ...]
     operations: dict[str, int]  # operation id -> calls in the window
     last_finding_at: datetime | None
@@ -186,10 +192,13 @@ def decide(
     rows = tuple(r for r in ledger.rollups(app_id, window.start, window.end) if window.touches(r))
 
     calls_per_day: dict[date, int] = {}
+    deprecated_per_day: dict[date, int] = {}  # calls with at least one finding
     operations: dict[str, int] = {}
     by_rule: dict[str, list[DailyCount]] = {}
     for row in rows:
-        if row.kind == KIND_ALL:
+        if row.kind == KIND_DEPRECATED:
+            deprecated_per_day[row.day] = deprecated_per_day.get(row.day, 0) + row.count
+        elif row.kind == KIND_ALL:
             calls_per_day[row.day] = calls_per_day.get(row.day, 0) + row.count
         elif row.kind == KIND_OPERATION:
             operations[row.key] = operations.get(row.key, 0) + row.count
@@ -222,6 +231,7 @@ def decide(
         scopes_known=bool(scopes),
         calls_in_window=sum(calls_per_day.values()),
         calls_per_day=calls_per_day,
+        deprecated_per_day=deprecated_per_day,
         hits=hits,
         operations=operations,
         last_finding_at=last_finding,

@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from certifier.ledger.base import LedgerError
-from certifier.ledger.records import CallRecord
-
-KIND_ALL = "all"
-KIND_RULE = "rule"
-KIND_OPERATION = "operation"
-ALL_KEY = "*"
+from certifier.ledger.records import (
+    ALL_KEY,
+    KIND_ALL,
+    KIND_DEPRECATED,
+    KIND_OPERATION,
+    KIND_RULE,
+    CallRecord,
+)
 
 
 def to_utc(value: datetime, what: str) -> datetime:
@@ -93,6 +95,8 @@ def rollup_keys(record: CallRecord) -> list[tuple[str, str]]:
     """The (kind, key) pairs one call counts towards; a rule found twice in a call counts once."""
     operation = record.operation_id or record.path_template
     keys = [(KIND_ALL, ALL_KEY), (KIND_OPERATION, operation)]
+    if record.findings:
+        keys.append((KIND_DEPRECATED, ALL_KEY))
     keys.extend((KIND_RULE, rule) for rule in dict.fromkeys(record.findings))
     return keys
 

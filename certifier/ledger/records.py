@@ -40,6 +40,16 @@ class AppInfo:
     last_seen: datetime | None
 
 
+# The rollup vocabulary: kind "all" counts every call (key "*"); kind "deprecated" the calls with
+# at least one finding, each once (key "*"); kind "rule" per rule id; kind "operation" per
+# operation id (or the unknown path template).
+KIND_ALL = "all"
+KIND_DEPRECATED = "deprecated"
+KIND_RULE = "rule"
+KIND_OPERATION = "operation"
+ALL_KEY = "*"
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DailyCount:
     """A rollup row: how often ``key`` of ``kind`` happened for one app on one UTC day.

@@ -34,7 +34,7 @@ class FindingReport:
 class DayPoint:
     day: date
     calls: int
-    deprecated: int  # calls with a finding; rule hits capped at the day's calls
+    deprecated: int  # calls with at least one finding, each counted once
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -105,8 +105,7 @@ def build_app_report(
     timeline = []
     for day in decision.window.dates():
         calls = decision.calls_per_day.get(day, 0)
-        hits = sum(h.per_day.get(day, 0) for h in decision.hits)
-        timeline.append(DayPoint(day, calls, min(calls, hits)))
+        timeline.append(DayPoint(day, calls, decision.deprecated_per_day.get(day, 0)))
     return AppReport(
         decision=decision,
         findings=findings,

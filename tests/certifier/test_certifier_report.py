@@ -263,3 +263,22 @@ def test__report__ledger_url_with_a_password__should_hide_it():
 def test__schema_file__should_be_in_contracts(schema):
     assert Path(SCHEMAS_DIR / "report.json").exists()
     assert schema["properties"]["version"]["const"] == 1
+
+
+def test__timeline__a_call_hitting_two_rules__should_count_as_one_deprecated_call(
+    calls, ledger, pack
+):
+    at = AS_OF - timedelta(hours=1)
+    op = ("createOrder", "POST", "/orders")
+    calls.write(
+        "two-rules",
+        (at,),
+        op,
+        ("param.order.shipping", "param.order.shipping_option"),
+        ("write_orders",),
+    )
+    calls.clean("two-rules", at)
+    [app_report] = build_report(ledger, pack, AS_OF, ledger.apps()).apps
+    [today] = [p for p in app_report.timeline if p.day == at.date()]
+    assert (today.calls, today.deprecated) == (2, 1)
+    assert sum(h.count for h in app_report.decision.hits) == 2

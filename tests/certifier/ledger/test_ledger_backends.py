@@ -53,6 +53,7 @@ def test__write_calls__one_batch__should_store_calls_apps_examples_and_rollups(l
     assert ledger.examples("app-1") == {"legacy.variant_stock": '{"a": 1}'}
     assert counts(ledger, "app-1") == {
         ("2024-05-01", "all", "*"): 2,
+        ("2024-05-01", "deprecated", "*"): 1,
         ("2024-05-01", "operation", "getP"): 1,
         ("2024-05-01", "operation", "unknown:/admin/x"): 1,
         ("2024-05-01", "rule", "legacy.variant_stock"): 1,
@@ -153,7 +154,12 @@ def test__rollups__window__should_return_the_utc_days_it_overlaps(ledger, call, 
 def test__rollups__kind__should_filter_one_kind(ledger, call):
     ledger.write_calls([call(DAY1, operation_id="op", findings=("r",))])
 
-    assert [r.kind for r in ledger.rollups("app-1", DAY1, DAY1)] == ["all", "operation", "rule"]
+    assert [r.kind for r in ledger.rollups("app-1", DAY1, DAY1)] == [
+        "all",
+        "deprecated",
+        "operation",
+        "rule",
+    ]
     assert [r.key for r in ledger.rollups("app-1", DAY1, DAY1, kind="operation")] == ["op"]
 
 

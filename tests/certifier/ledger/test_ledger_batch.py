@@ -25,8 +25,8 @@ def record(**fields) -> CallRecord:
     [
         ({}, [("all", "*"), ("operation", "/p")]),
         ({"operation_id": "getP"}, [("all", "*"), ("operation", "getP")]),
-        ({"findings": ("r2", "r1", "r2")}, [("all", "*"), ("operation", "/p"), ("rule", "r2"),
-                                            ("rule", "r1")]),
+        ({"findings": ("r2", "r1", "r2")}, [("all", "*"), ("operation", "/p"), ("deprecated", "*"),
+                                            ("rule", "r2"), ("rule", "r1")]),
     ],
 )  # fmt: skip
 def test__rollup_keys__call__should_count_once_per_kind_and_key(fields, keys):
