@@ -246,7 +246,14 @@ def _keep_running(console: Console, mock_url: str, proxy_url: str, ledger_url: s
         f"  certify      miready certify --ledger {ledger_url}\n"
         "Press Ctrl-C to stop."
     )
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    # Explicit: a shell may start us with SIGINT ignored (a background job), and SIGTERM
+    # must clean up the same way.
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
     try:
         while True:
             time.sleep(3600)
