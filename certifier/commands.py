@@ -8,7 +8,6 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-from certifier import decision
 from certifier.errors import UsageError
 from certifier.importer import ImportResult, import_file
 from certifier.instants import as_utc
@@ -16,6 +15,7 @@ from certifier.ledger.base import DEFAULT_LEDGER_URL, Ledger, LedgerError, open_
 from certifier.ledger.records import AppInfo
 from certifier.report import build_report, render
 from certifier.report.formats import load_builtins
+from certifier.review import review as manual_review
 from contracts.errors import ContractError
 from contracts.rules import RulePack, load_rule_pack
 
@@ -70,7 +70,7 @@ def review(
     """Record a manual review; refusing an approval raises ``ApprovalRefusedError`` (exit 2)."""
     pack = _pack(rules)
     with _ledger(ledger_url, must_exist=True) as ledger:
-        record = decision.review(ledger, app_id, approve, reviewer, reason, now, pack)
+        record = manual_review(ledger, app_id, approve, reviewer, reason, now, pack)
     print(
         f"recorded: {app_id} {record.decision} by {record.reviewer} at"
         f" {record.at.isoformat(timespec='seconds')}: {record.reason}"

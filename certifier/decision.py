@@ -320,14 +320,14 @@ def _explain_verdict(d: Decision, pack: RulePack, window: str) -> str:
             n = sum(h.count for h in d.hits)
             return (
                 f"{n} deprecated use(s) of {len(d.hits)} rule(s) in the {window}; last at"
-                f" {_stamp(d.last_finding_at)}. Eligible on {d.eligible_on} if it stops now."
+                f" {stamp(d.last_finding_at)}. Eligible on {d.eligible_on} if it stops now."
             )
         case Verdict.INSUFFICIENT_EVIDENCE if not d.evidence.has_calls:
-            return f"No calls in the {window} ({_stamp(d.window.start)} to {_stamp(d.window.end)})."
+            return f"No calls in the {window} ({stamp(d.window.start)} to {stamp(d.window.end)})."
         case Verdict.INSUFFICIENT_EVIDENCE:
             return (
-                f"Observed since {_stamp(d.first_seen)}, less than the {window}: needs calls"
-                f" recorded since {_stamp(d.window.start)}."
+                f"Observed since {stamp(d.first_seen)}, less than the {window}: needs calls"
+                f" recorded since {stamp(d.window.start)}."
             )
         case Verdict.AUTO_APPROVED:
             return f"Observed for the whole {window} with no deprecated endpoint or parameter."
@@ -350,42 +350,7 @@ def _day(at: datetime) -> str:
     return at.astimezone(UTC).date().isoformat()
 
 
-def _stamp(at: datetime | None) -> str:
+def stamp(at: datetime | None) -> str:
     if at is None:
         return "never"
     return at.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
-def review(
-    ledger: Ledger,
-    app_id: str,
-    approve: bool,
-    reviewer: str,
-    reason: str,
-    now: datetime | str | None,
-    pack: RulePack,
-) -> Review:
-    """Record a manual approval or rejection; approval needs a current automatic approval."""
-    now = as_utc(now, "now")
-    if not reviewer.strip() or not reason.strip():
-        raise UsageError("a review needs a reviewer and a reason")
-    info = ledger.app(app_id)
-    if info is None:
-        known = ", ".join(a.app_id for a in ledger.apps()[:20]) or "none"
-        raise UnknownAppError(f"no app {app_id!r} in the ledger (known: {known})")
-    decision = decide(ledger, info, pack, now)
-    if approve and decision.automatic is not Verdict.AUTO_APPROVED:
-        raise ApprovalRefusedError(
-            f"cannot approve {app_id!r}: manual approval requires a current automatic approval,"
-            f" and as of {_stamp(now)} the automatic verdict is {decision.automatic.value}."
-            f" {decision.reason}"
-        )
-    record = Review(
-        app_id=app_id,
-        decision="approved" if approve else "rejected",
-        reviewer=reviewer.strip(),
-        reason=reason.strip(),
-        at=now,
-    )
-    ledger.add_review(record)
-    return record

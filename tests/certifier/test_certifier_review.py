@@ -12,12 +12,12 @@ from certifier.decision import (
     UnknownAppError,
     Verdict,
     decide,
-    review,
 )
 from certifier.errors import UsageError
 from certifier.ledger.records import Review
 from certifier.report.jsondoc import to_document
 from certifier.report.model import build_report
+from certifier.review import review
 
 NOW = datetime(2024, 5, 20, 12, 0, tzinfo=UTC)
 EARLY = NOW - timedelta(days=30)
