@@ -1,4 +1,7 @@
-"""What the recording proxy costs per call: the mock direct, then through the proxy, same run.
+"""What the recording proxy costs per call, against two baselines measured in the same run.
+
+Baselines: the mock direct, and bare mitmproxy (``mitmdump`` in reverse mode, no addons of
+ours), so the figures separate mitmproxy's own cost from miready's addons.
 
     python benchmarks/bench_proxy.py [--requests 2000] [--concurrency 16] [--seconds 20]
 
@@ -69,9 +72,41 @@ async def load(base: str, requests: int, concurrency: int, seconds: float) -> di
 
 def show(name: str, r: dict[str, float]) -> None:
     print(
-        f"  {name:<28} {r['requests']:>6.0f} req  {r['rps']:>8.0f} req/s"
+        f"  {name:<31} {r['requests']:>6.0f} req  {r['rps']:>8.0f} req/s"
         f"  p50 {r['p50_ms']:6.2f} ms  p99 {r['p99_ms']:6.2f} ms"
     )
+
+
+def wait_for_port(port: int) -> None:
+    for _ in range(150):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on port {port}")
+
+
+def start_mitmdump(upstream: str, confdir: str) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    mitmdump = Path(sys.executable).with_name("mitmdump")
+    process = subprocess.Popen(
+        [
+            str(mitmdump),
+            "-q",
+            "--mode",
+            f"reverse:{upstream}",
+            "--listen-host",
+            "127.0.0.1",
+            "--listen-port",
+            str(port),
+            "--set",
+            f"confdir={confdir}",
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    wait_for_port(port)
+    return process, f"http://127.0.0.1:{port}"
 
 
 def main() -> None:
@@ -88,29 +123,33 @@ def main() -> None:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_for_port(port)
         with tempfile.TemporaryDirectory() as tmp:
             ledger = f"sqlite:///{tmp}/bench.db"
+            run = lambda url, n: asyncio.run(load(url, n, args.concurrency, args.seconds))  # noqa: E731
+            run(base, 200)  # warm up
+            direct = run(base, args.requests)
+            bare_process, bare_url = start_mitmdump(base, f"{tmp}/mitmdump")
+            try:
+                run(bare_url, 200)
+                bare = run(bare_url, args.requests)
+            finally:
+                bare_process.terminate()
+                bare_process.wait(10)
             with ProxyProcess(base, ledger_url=ledger) as proxy:
-                run = lambda url, n: asyncio.run(load(url, n, args.concurrency, args.seconds))  # noqa: E731
-                run(base, 200)  # warm up both paths
                 run(proxy.url, 200)
-                direct = run(base, args.requests)
                 proxied = run(proxy.url, args.requests)
     finally:
         mock.terminate()
         mock.wait(10)
     print(f"proxy overhead, {args.concurrency} connections, GETs of small JSON on loopback:")
     show("baseline: mock direct", direct)
-    show("through the proxy (observe)", proxied)
+    show("baseline: bare mitmproxy", bare)
+    show("miready proxy (observe+ledger)", proxied)
     print(
-        f"  ratio: throughput {proxied['rps'] / direct['rps']:.2f}x of direct,"
-        f" p50 +{proxied['p50_ms'] - direct['p50_ms']:.2f} ms"
+        f"  ratios: miready proxy throughput {proxied['rps'] / direct['rps']:.2f}x of direct,"
+        f" {proxied['rps'] / bare['rps']:.2f}x of bare mitmproxy;"
+        f" p50 +{proxied['p50_ms'] - bare['p50_ms']:.2f} ms over bare mitmproxy"
     )
 
 
