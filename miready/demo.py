@@ -99,9 +99,9 @@ def run_demo(directory: str | None = None, keep: bool = False) -> int:
             f"[green]mock[/green]  {mock.url}   [green]proxy[/green] {proxy.url}"
             f"   [green]ledger[/green] {ledger_url}"
         )
-        legacy, migrated = _simulate(console, mock.url, proxy.url, clock_file)
-        _wait_for_ledger(proxy.url)
-        _show_split_orders(console, mock.url, legacy, migrated)
+        split_orders = _simulate(console, mock.url, proxy.url, clock_file)
+        proxy.wait_until_recorded(timeout=20.0)
+        _show_split_orders(console, mock.url, split_orders)
         if keep:
             _keep_running(console, mock.url, proxy.url, ledger_url)
     finally:
@@ -132,14 +132,17 @@ def _set_clock(mock_url: str, clock_file: Path, now: datetime) -> None:
     urllib.request.urlopen(request, timeout=10).close()
 
 
-def _simulate(console: Console, mock_url: str, proxy_url: str, clock_file: Path):
+def _simulate(
+    console: Console, mock_url: str, proxy_url: str, clock_file: Path
+) -> dict[str, tuple[str, int]]:
+    """Run both apps for DAYS days; returns, per store, the app's name and its split order."""
     legacy = LegacyApp(_client(proxy_url, LEGACY, LEGACY.app_token, LEGACY.user_agent))
     migrated = MigratedApp(_client(proxy_url, READY, READY.app_token, READY.user_agent))
     shops = {
         s.store_id: _client(mock_url, s, s.storefront_token, "Storefront (simulated shoppers)")
         for s in (LEGACY, READY)
     }
-    legacy.split_order = migrated.split_order = None
+    split_orders: dict[str, tuple[str, int]] = {}
     progress = Progress(
         TextColumn("simulating 14 days of work"),
         BarColumn(),
@@ -159,12 +162,13 @@ def _simulate(console: Console, mock_url: str, proxy_url: str, clock_file: Path)
             for app, store in ((legacy, LEGACY), (migrated, READY)):
                 shop = shops[store.store_id]
                 if day == 0:  # 3 units: 2 ship from Central, 1 from Norte
-                    app.split_order = _place_order(shop, store.split_variant, 3, day)["id"]
+                    order = _place_order(shop, store.split_variant, 3, day)
+                    split_orders[store.store_id] = (app.name, order["id"])
                 _place_order(shop, app.variant_id, 1 + day % 2, day)
             legacy.work_day(day)
             migrated.work_day(day)
             progress.advance(task)
-    return legacy, migrated
+    return split_orders
 
 
 def _place_order(shop: PlatformClient, variant_id: int, quantity: int, day: int) -> dict:
@@ -186,26 +190,20 @@ def _place_order(shop: PlatformClient, variant_id: int, quantity: int, day: int)
     )
 
 
-def _wait_for_ledger(proxy_url: str, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with urllib.request.urlopen(f"{proxy_url}/_miready/status", timeout=5) as r:
-            if json.load(r).get("pending") == 0:
-                return
-        time.sleep(0.1)
-
-
-def _show_split_orders(console: Console, mock_url: str, legacy, migrated) -> None:
+def _show_split_orders(
+    console: Console, mock_url: str, split_orders: dict[str, tuple[str, int]]
+) -> None:
     table = Table(title="The order that ships from two locations", title_justify="left")
     for column in ("app", "fulfillment order", "location", "status", "tracking code"):
         table.add_column(column)
-    for app, store in ((legacy, LEGACY), (migrated, READY)):
+    for store in (LEGACY, READY):
+        app_name, order_id = split_orders[store.store_id]
         shop = _client(mock_url, store, store.storefront_token, "miready demo")
-        for i, fo in enumerate(shop.get(f"/orders/{app.split_order}/fulfillment-orders")):
+        for i, fo in enumerate(shop.get(f"/orders/{order_id}/fulfillment-orders")):
             code = (fo.get("tracking_info") or {}).get("code")
             ok = fo["status"] == "DISPATCHED" and code
             table.add_row(
-                app.name if i == 0 else "",
+                app_name if i == 0 else "",
                 f"#{i + 1} {fo['id']}",
                 (fo.get("assigned_location") or {}).get("location_id", "")[-4:],
                 fo["status"],

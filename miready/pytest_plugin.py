@@ -16,7 +16,6 @@ asks for a fixture, so installing miready does not slow down unrelated suites.
 from __future__ import annotations
 
 import json
-import time
 import urllib.request
 from dataclasses import dataclass, field
 from datetime import date
@@ -176,12 +175,8 @@ class RecordingProxy:
 
     def flush(self) -> None:
         """Wait until every call the proxy has seen is written to the ledger."""
-        deadline = time.monotonic() + FLUSH_TIMEOUT_S
-        while self.process.port is not None:
-            status = _http_json("GET", f"{self.url}/_miready/status")
-            if status.get("pending", 0) == 0 or time.monotonic() > deadline:
-                return
-            time.sleep(0.02)
+        if self.process.port is not None:
+            self.process.wait_until_recorded(FLUSH_TIMEOUT_S)
 
     def findings(self) -> list[Finding]:
         """Every rule hit recorded so far, per (app, rule)."""

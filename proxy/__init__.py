@@ -3,3 +3,6 @@
 Imports ``contracts`` and ``certifier.ledger``; nothing imports ``proxy`` but the CLI, the demo and
 tests. The embedding of mitmproxy itself lives in ``proxy.embed`` alone.
 """
+
+# Answered by the proxy itself on its own port (proxy.status), read by ProxyProcess.
+STATUS_PATH = "/_miready/status"

@@ -6,6 +6,7 @@ mitmproxy allows one master per process, so anything that wants a proxy next to 
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -14,6 +15,10 @@ import tempfile
 import time
 from pathlib import Path
 from types import TracebackType
+from typing import Any
+from urllib.request import urlopen
+
+from proxy import STATUS_PATH
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 STOP_TIMEOUT = 20.0
@@ -116,6 +121,20 @@ class ProxyProcess:
         log_text = self.log()
         self.stop()
         raise ProxyStartError(f"the proxy did not start (exit {self.returncode}):\n{log_text}")
+
+    def status(self) -> dict[str, Any]:
+        """The proxy's own counters (``GET /_miready/status``)."""
+        with urlopen(self.url + STATUS_PATH, timeout=5) as response:
+            return json.load(response)
+
+    def wait_until_recorded(self, timeout: float = 10.0) -> bool:
+        """Wait until every call the proxy has seen is written to the ledger (False: timed out)."""
+        deadline = time.monotonic() + timeout
+        while self.status().get("pending", 0) != 0:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.02)
+        return True
 
     def log(self) -> str:
         """Everything the child printed so far."""

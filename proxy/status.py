@@ -7,11 +7,10 @@ from datetime import UTC, datetime
 
 from mitmproxy import ctx, http
 
+from proxy import STATUS_PATH
 from proxy.classifier import Classifier
 from proxy.flowstate import CallState, set_call_state
 from proxy.recorder import Recorder
-
-STATUS_PATH = "/_miready/status"
 
 
 class StatusEndpoint:
