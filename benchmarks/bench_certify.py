@@ -23,8 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from certifier.commands import certify  # noqa: E402
-from certifier.ledger import open_ledger  # noqa: E402
+from miready.certifier.commands import certify  # noqa: E402
+from miready.certifier.ledger import open_ledger  # noqa: E402
 
 AS_OF = datetime(2024, 5, 20, 23, 59, 59, 999999, tzinfo=UTC)
 WINDOW = timedelta(days=14)

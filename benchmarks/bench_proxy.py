@@ -26,7 +26,7 @@ import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from proxy.process import ProxyProcess  # noqa: E402
+from miready.proxy.process import ProxyProcess  # noqa: E402
 
 HEADERS = {
     "Authentication": "bearer demo-ready-token-0002",

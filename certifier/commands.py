@@ -8,16 +8,16 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-from certifier.errors import UsageError
-from certifier.importer import ImportResult, import_file
-from certifier.instants import as_utc
-from certifier.ledger.base import DEFAULT_LEDGER_URL, Ledger, LedgerError, open_ledger
-from certifier.ledger.records import AppInfo
-from certifier.report import build_report, render
-from certifier.report.formats import load_builtins
-from certifier.review import review as manual_review
-from contracts.errors import ContractError
-from contracts.rules import RulePack, load_rule_pack
+from miready.certifier.errors import UsageError
+from miready.certifier.importer import ImportResult, import_file
+from miready.certifier.instants import as_utc
+from miready.certifier.ledger.base import DEFAULT_LEDGER_URL, Ledger, LedgerError, open_ledger
+from miready.certifier.ledger.records import AppInfo
+from miready.certifier.report import build_report, render
+from miready.certifier.report.formats import load_builtins
+from miready.certifier.review import review as manual_review
+from miready.contracts.errors import ContractError
+from miready.contracts.rules import RulePack, load_rule_pack
 
 EXIT_READY = 0
 EXIT_NOT_READY = 1
@@ -41,9 +41,8 @@ def certify(
         selected = _select(ledger, apps)
         report = build_report(ledger, pack, at, selected)
     if out is None and fmt == "text" and sys.stdout.isatty():
+        from miready.certifier.report.text import write
         from rich.console import Console
-
-        from certifier.report.text import write
 
         write(Console(), report)
     else:

@@ -7,10 +7,9 @@ from functools import cache
 from pathlib import Path
 
 import yaml
-
-from certifier.decision import Decision
-from contracts.rules import RulePack
-from contracts.spec import OperationIndex, default_operations
+from miready.certifier.decision import Decision
+from miready.contracts.rules import RulePack
+from miready.contracts.spec import OperationIndex, default_operations
 
 COVERAGE_PATH = Path(__file__).resolve().parent / "coverage.yaml"
 

@@ -6,10 +6,10 @@ import enum
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
-from certifier.errors import UsageError
-from certifier.instants import as_utc
-from certifier.ledger.base import Ledger
-from certifier.ledger.records import (
+from miready.certifier.errors import UsageError
+from miready.certifier.instants import as_utc
+from miready.certifier.ledger.base import Ledger
+from miready.certifier.ledger.records import (
     KIND_ALL,
     KIND_DEPRECATED,
     KIND_OPERATION,
@@ -18,7 +18,7 @@ from certifier.ledger.records import (
     DailyCount,
     Review,
 )
-from contracts.rules import RulePack
+from miready.contracts.rules import RulePack
 
 # The smallest step of a stored timestamp: a finding exactly `window` before as_of still counts,
 # so an app becomes eligible one microsecond after that.

@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from certifier.errors import UsageError
-from certifier.ledger.base import Ledger
-from certifier.ledger.records import CallRecord
-from contracts.params import body_key_paths, query_params
-from contracts.redaction import redacted_example, token_id
-from contracts.rules import CallFacts, RulePack
-from contracts.spec import OperationIndex, default_operations
+from miready.certifier.errors import UsageError
+from miready.certifier.ledger.base import Ledger
+from miready.certifier.ledger.records import CallRecord
+from miready.contracts.params import body_key_paths, query_params
+from miready.contracts.redaction import redacted_example, token_id
+from miready.contracts.rules import CallFacts, RulePack
+from miready.contracts.spec import OperationIndex, default_operations
 
 TOKEN_HEADERS = ("authentication", "authorization")
 ANONYMOUS = "anonymous"

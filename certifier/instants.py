@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 
-from certifier.errors import UsageError
+from miready.certifier.errors import UsageError
 
 END_OF_DAY = time(23, 59, 59, 999999, tzinfo=UTC)
 

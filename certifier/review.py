@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from certifier.decision import (
+from miready.certifier.decision import (
     ApprovalRefusedError,
     UnknownAppError,
     Verdict,
     decide,
     stamp,
 )
-from certifier.errors import UsageError
-from certifier.instants import as_utc
-from certifier.ledger.base import Ledger
-from certifier.ledger.records import Review
-from contracts.rules import RulePack
+from miready.certifier.errors import UsageError
+from miready.certifier.instants import as_utc
+from miready.certifier.ledger.base import Ledger
+from miready.certifier.ledger.records import Review
+from miready.contracts.rules import RulePack
 
 
 def review(

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from contracts.mapping import Mapping, default_mapping
+from miready.contracts.mapping import Mapping, default_mapping
 
 PACKED_OR_LATER = frozenset({"PACKED", "READY_FOR_PICKUP", "READY_FOR_SHIP"})
 DISPATCHED_OR_LATER = frozenset({"DISPATCHED", "MARKED_AS_FULFILLED", "DELIVERED"})

@@ -7,9 +7,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from contracts import MAPPING_PATH
-from contracts.errors import ContractError, Span
-from contracts.yamlio import load_yaml, span_of
+from miready.contracts import MAPPING_PATH
+from miready.contracts.errors import ContractError, Span
+from miready.contracts.yamlio import load_yaml, span_of
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

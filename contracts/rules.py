@@ -17,12 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-
-from contracts import CONTRACTS_DIR, RULES_DIR
-from contracts.errors import ContractError, Span
-from contracts.params import matching
-from contracts.spec import OperationIndex, default_operations
-from contracts.yamlio import load_yaml, span_of, strip_lines
+from miready.contracts import CONTRACTS_DIR, RULES_DIR
+from miready.contracts.errors import ContractError, Span
+from miready.contracts.params import matching
+from miready.contracts.spec import OperationIndex, default_operations
+from miready.contracts.yamlio import load_yaml, span_of, strip_lines
 
 DEFAULT_PACK = "tiendanube-multi-inventory"
 

@@ -8,9 +8,8 @@ from functools import cache
 from pathlib import Path
 
 import yaml
-
-from contracts import OPENAPI_PATH
-from contracts.errors import ContractError, Span
+from miready.contracts import OPENAPI_PATH
+from miready.contracts.errors import ContractError, Span
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 _PARAM = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")

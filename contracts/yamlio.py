@@ -6,8 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
-from contracts.errors import ContractError, Span
+from miready.contracts.errors import ContractError, Span
 
 LINE_KEY = "__line__"
 

@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from certifier.ledger.base import DEFAULT_LEDGER_URL
+from miready.certifier.ledger.base import DEFAULT_LEDGER_URL
 
 EXIT_USAGE = 2
 FORMATS = ("text", "json", "md", "html", "junit")
@@ -64,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["proxy"]:
-        from proxy.cli import main as proxy_main  # noqa: PLC0415 - mitmproxy loads only here
+        from miready.proxy.cli import main as proxy_main  # noqa: PLC0415 - mitmproxy loads only here
 
         return proxy_main(argv[1:], prog="miready proxy")
     args = _parser().parse_args(argv)
@@ -75,13 +75,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    from certifier.errors import UsageError  # noqa: PLC0415 - keep start-up light
+    from miready.certifier.errors import UsageError  # noqa: PLC0415 - keep start-up light
 
     try:
         match args.command:
             case "mock":
-                from mocks.app import SAMPLE_FIXTURE  # noqa: PLC0415
-                from mocks.server import run_mock  # noqa: PLC0415
+                from miready.mocks.app import SAMPLE_FIXTURE  # noqa: PLC0415
+                from miready.mocks.server import run_mock  # noqa: PLC0415
 
                 run_mock(
                     args.host,
@@ -92,13 +92,13 @@ def _dispatch(args: argparse.Namespace) -> int:
                 )
                 return 0
             case "certify":
-                from certifier.commands import certify  # noqa: PLC0415
+                from miready.certifier.commands import certify  # noqa: PLC0415
 
                 return certify(
                     args.ledger, args.apps, args.as_of, args.format, args.out, args.rules
                 )
             case "import":
-                from certifier.commands import import_traffic  # noqa: PLC0415
+                from miready.certifier.commands import import_traffic  # noqa: PLC0415
 
                 result = import_traffic(
                     args.ledger, args.file, args.app_id, args.scopes, args.rules
@@ -106,7 +106,7 @@ def _dispatch(args: argparse.Namespace) -> int:
                 print(result)
                 return 0
             case "review":
-                from certifier.commands import review  # noqa: PLC0415
+                from miready.certifier.commands import review  # noqa: PLC0415
 
                 return review(args.ledger, args.app_id, args.approve, args.reviewer, args.reason)
             case "demo":

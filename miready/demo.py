@@ -20,18 +20,19 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from certifier.ledger import open_ledger
-from certifier.report import build_report, render
-from certifier.report.text import write as write_text_report
-from contracts.rules import default_rule_pack
-from examples.legacy_app import LegacyApp
-from examples.migrated_app import MigratedApp
-from examples.platform_client import PlatformClient
-from mocks.server import MockServer
-from proxy.clock import write_clock_file
-from proxy.process import ProxyProcess
+from miready import mocks as mocks_package
+from miready.certifier.ledger import open_ledger
+from miready.certifier.report import build_report, render
+from miready.certifier.report.text import write as write_text_report
+from miready.contracts.rules import default_rule_pack
+from miready.demo_apps.legacy_app import LegacyApp
+from miready.demo_apps.migrated_app import MigratedApp
+from miready.demo_apps.platform_client import PlatformClient
+from miready.mocks.server import MockServer
+from miready.proxy.clock import write_clock_file
+from miready.proxy.process import ProxyProcess
 
-DEMO_FIXTURE = Path(__file__).resolve().parent.parent / "mocks" / "fixtures" / "demo.yaml"
+DEMO_FIXTURE = Path(mocks_package.__file__).resolve().parent / "fixtures" / "demo.yaml"
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # fixed, so every run tells the same story
 DAYS = 15  # day 0 .. day 14: the apps are observed for the whole 14-day window
 AS_OF = START + timedelta(days=DAYS - 1, hours=12)

@@ -27,8 +27,8 @@ import pytest
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from mocks.server import MockServer
-    from proxy.process import ProxyProcess
+    from miready.mocks.server import MockServer
+    from miready.proxy.process import ProxyProcess
 
 # The scopes of the sample fixture's ready app (1002): every scope the migrated API needs.
 DEFAULT_SCOPES = (
@@ -209,7 +209,7 @@ class MireadyProxy:
 
 
 def read_findings(ledger_url: str) -> FindingTally:
-    from certifier.ledger import open_ledger
+    from miready.certifier.ledger import open_ledger
 
     tally = FindingTally()
     ledger = open_ledger(ledger_url)
@@ -242,7 +242,7 @@ class MireadySession:
     def store(self, fixture: Path | None) -> MireadyStore:
         key = str(fixture or "")
         if key not in self.stores:
-            from mocks.server import MockServer
+            from miready.mocks.server import MockServer
 
             server = MockServer() if fixture is None else MockServer(fixture)
             self.servers[key] = server.start()
@@ -256,7 +256,7 @@ class MireadySession:
     def proxy(self, fixture: Path | None) -> RecordingProxy:
         key = str(fixture or "")
         if key not in self.proxies:
-            from proxy.process import ProxyProcess
+            from miready.proxy.process import ProxyProcess
 
             store = self.store(fixture)
             db = self.tmp / f"ledger-{len(self.proxies)}.db"
@@ -353,7 +353,7 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     findings = config.stash[tally_key].findings()
     if not findings:
         return
-    from contracts.rules import default_rule_pack
+    from miready.contracts.rules import default_rule_pack
 
     pack = default_rule_pack()
     gate = gate_enabled(config)
@@ -385,7 +385,7 @@ def render_junit(tally: FindingTally) -> str:
     """One testcase per (app, rule of the pack), failing where the app hit the rule."""
     from xml.etree import ElementTree as ET
 
-    from contracts.rules import default_rule_pack
+    from miready.contracts.rules import default_rule_pack
 
     pack = default_rule_pack()
     suites = ET.Element("testsuites", name=f"miready {pack.id}")

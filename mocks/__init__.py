@@ -5,14 +5,14 @@ table per resource; `mocks.app.create_app` wires them; `mocks.server` runs them.
 Imports `contracts`; nothing but tests, the demo and the pytest plugin imports `mocks`.
 """
 
-from mocks.config import MockConfig
+from miready.mocks.config import MockConfig
 
 __all__ = ["MockConfig", "create_app"]
 
 
 def __getattr__(name: str):  # lazy, so `import mocks.state` does not pull in aiohttp
     if name == "create_app":
-        from mocks.app import create_app
+        from miready.mocks.app import create_app
 
         return create_app
     raise AttributeError(name)

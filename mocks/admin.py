@@ -7,12 +7,17 @@ from typing import Any
 
 import yaml
 from aiohttp import web
-
-from mocks.clock import parse_time
-from mocks.errors import BadRequest, invalid
-from mocks.faults import parse_rules
-from mocks.keys import config_key, deliveries_key, faults_key, initial_fixture_key, platform_key
-from mocks.state import snapshot
+from miready.mocks.clock import parse_time
+from miready.mocks.errors import BadRequest, invalid
+from miready.mocks.faults import parse_rules
+from miready.mocks.keys import (
+    config_key,
+    deliveries_key,
+    faults_key,
+    initial_fixture_key,
+    platform_key,
+)
+from miready.mocks.state import snapshot
 
 routes = web.RouteTableDef()
 

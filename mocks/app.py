@@ -6,11 +6,10 @@ from pathlib import Path
 from typing import Any
 
 from aiohttp import web
-
-from mocks import admin, delivery
-from mocks.config import MockConfig
-from mocks.faults import FaultInjector
-from mocks.keys import (
+from miready.mocks import admin, delivery
+from miready.mocks.config import MockConfig
+from miready.mocks.faults import FaultInjector
+from miready.mocks.keys import (
     config_key,
     deliveries_key,
     delivery_tasks_key,
@@ -19,17 +18,17 @@ from mocks.keys import (
     operations_key,
     platform_key,
 )
-from mocks.middlewares import (
+from miready.mocks.middlewares import (
     admin_guard_middleware,
     auth_middleware,
     error_middleware,
     fault_middleware,
     validation_middleware,
 )
-from mocks.operations import default_operations
-from mocks.routes import API_PREFIX, TABLES
-from mocks.state import snapshot
-from mocks.state.platform import Platform
+from miready.mocks.operations import default_operations
+from miready.mocks.routes import API_PREFIX, TABLES
+from miready.mocks.state import snapshot
+from miready.mocks.state.platform import Platform
 
 SAMPLE_FIXTURE = Path(__file__).resolve().parent / "fixtures" / "sample.yaml"
 

@@ -13,18 +13,17 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
-
-from mocks.keys import (
+from miready.mocks.keys import (
     config_key,
     deliveries_key,
     delivery_tasks_key,
     platform_key,
     webhook_session_key,
 )
-from mocks.middlewares import Handler
-from mocks.state import webhooks
+from miready.mocks.middlewares import Handler
+from miready.mocks.state import webhooks
 
-log = logging.getLogger("mocks.webhooks")
+log = logging.getLogger("miready.mocks.webhooks")
 SIGNATURE_HEADER = "X-Linkedstore-HMAC-SHA256"
 MAX_LOG = 1000
 

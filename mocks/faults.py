@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from mocks.errors import invalid
+from miready.mocks.errors import invalid
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,11 +7,10 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
-
-from mocks.config import MockConfig
-from mocks.faults import FaultInjector
-from mocks.operations import OperationSpec
-from mocks.state.platform import Installation, Platform, Store
+from miready.mocks.config import MockConfig
+from miready.mocks.faults import FaultInjector
+from miready.mocks.operations import OperationSpec
+from miready.mocks.state.platform import Installation, Platform, Store
 
 config_key = web.AppKey("config_key", MockConfig)
 platform_key = web.AppKey("platform_key", Platform)

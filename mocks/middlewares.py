@@ -9,9 +9,8 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
-
-from mocks.errors import ApiError, BadRequest, error_body
-from mocks.keys import (
+from miready.mocks.errors import ApiError, BadRequest, error_body
+from miready.mocks.keys import (
     body_key,
     config_key,
     faults_key,
@@ -23,9 +22,9 @@ from mocks.keys import (
     query_params_key,
     store_key,
 )
-from mocks.operations import OperationSpec
+from miready.mocks.operations import OperationSpec
 
-log = logging.getLogger("mocks")
+log = logging.getLogger("miready.mocks")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 ADMIN_PREFIX = "/_mock"
 API_PREFIX = "/v1/"

@@ -15,10 +15,9 @@ from typing import Any
 
 import yaml
 from jsonschema import Draft202012Validator, FormatChecker
-
-from contracts import OPENAPI_PATH
-from mocks.clock import parse_time
-from mocks.errors import NotFound, Unprocessable
+from miready.contracts import OPENAPI_PATH
+from miready.mocks.clock import parse_time
+from miready.mocks.errors import NotFound, Unprocessable
 
 METHODS = ("get", "put", "post", "delete", "patch")
 FORMATS = FormatChecker(formats=())

@@ -9,10 +9,9 @@ from pathlib import Path
 from types import TracebackType
 
 from aiohttp import web
-
-from mocks.app import SAMPLE_FIXTURE, create_app
-from mocks.config import MockConfig
-from mocks.keys import platform_key
+from miready.mocks.app import SAMPLE_FIXTURE, create_app
+from miready.mocks.config import MockConfig
+from miready.mocks.keys import platform_key
 
 
 @dataclass

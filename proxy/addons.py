@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from proxy.classifier import Classifier
-from proxy.identity import AppIdentifier
-from proxy.links import UpstreamLinks
-from proxy.matcher import OperationMatcher
-from proxy.policy import DeprecationPolicy
-from proxy.recorder import Recorder, Writer, default_writer_factory
-from proxy.status import StatusEndpoint
-from proxy.translator import Translator
+from miready.proxy.classifier import Classifier
+from miready.proxy.identity import AppIdentifier
+from miready.proxy.links import UpstreamLinks
+from miready.proxy.matcher import OperationMatcher
+from miready.proxy.policy import DeprecationPolicy
+from miready.proxy.recorder import Recorder, Writer, default_writer_factory
+from miready.proxy.status import StatusEndpoint
+from miready.proxy.translator import Translator
 
 
 def default_addons(writer_factory: Any = default_writer_factory) -> list[Any]:

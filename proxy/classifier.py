@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from miready.contracts.errors import ContractError
+from miready.contracts.params import body_key_paths, query_params
+from miready.contracts.rules import DEFAULT_PACK, CallFacts, RulePack, load_rule_pack
+from miready.proxy.flowstate import call_state
 from mitmproxy import ctx, exceptions, http
-
-from contracts.errors import ContractError
-from contracts.params import body_key_paths, query_params
-from contracts.rules import DEFAULT_PACK, CallFacts, RulePack, load_rule_pack
-from proxy.flowstate import call_state
 
 DEFAULT_MAX_PARSE_BYTES = 1 << 20
 _NOT_JSON = object()

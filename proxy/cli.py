@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from certifier.ledger.base import DEFAULT_LEDGER_URL
-from proxy.policy import Policy
-from proxy.process import ProxyProcess
-from proxy.server import run_proxy
+from miready.certifier.ledger.base import DEFAULT_LEDGER_URL
+from miready.proxy.policy import Policy
+from miready.proxy.process import ProxyProcess
+from miready.proxy.server import run_proxy
 
 __all__ = ["ProxyProcess", "build_parser", "main", "run_proxy"]
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from miready.contracts.rules import Finding
+from miready.contracts.spec import Match
 from mitmproxy import http
-
-from contracts.rules import Finding
-from contracts.spec import Match
 
 METADATA_KEY = "miready"
 

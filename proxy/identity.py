@@ -11,11 +11,10 @@ from typing import Any
 
 import aiohttp
 import yaml
+from miready.contracts.redaction import token_id
+from miready.proxy.flowstate import AppIdentity, call_state
+from miready.proxy.upstream import UpstreamClient, base_url
 from mitmproxy import ctx, exceptions, http
-
-from contracts.redaction import token_id
-from proxy.flowstate import AppIdentity, call_state
-from proxy.upstream import UpstreamClient, base_url
 
 logger = logging.getLogger(__name__)
 

@@ -6,9 +6,8 @@ would leave the proxy and those calls would go unrecorded.
 
 from __future__ import annotations
 
+from miready.proxy.upstream import base_url
 from mitmproxy import ctx, http
-
-from proxy.upstream import base_url
 
 
 class UpstreamLinks:

@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from miready.contracts.spec import OperationIndex, default_operations
+from miready.proxy.clock import FileClock
+from miready.proxy.flowstate import CallState, call_state, set_call_state
 from mitmproxy import ctx, http
-
-from contracts.spec import OperationIndex, default_operations
-from proxy.clock import FileClock
-from proxy.flowstate import CallState, call_state, set_call_state
 
 
 class OperationMatcher:

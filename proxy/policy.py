@@ -15,11 +15,10 @@ from enum import StrEnum
 from typing import Any
 from urllib.parse import quote
 
+from miready.contracts.rules import Finding, RulePack
+from miready.contracts.spec import Match, default_operations
+from miready.proxy.flowstate import CallState, call_state
 from mitmproxy import ctx, exceptions, http
-
-from contracts.rules import Finding, RulePack
-from contracts.spec import Match, default_operations
-from proxy.flowstate import CallState, call_state
 
 DEFAULT_DEPRECATED_SINCE = "2023-03-01"  # seed 004: the fulfillment-order endpoints, March 2023
 DEFAULT_SUNSET = "2026-12-31"

@@ -1,7 +1,7 @@
 """``ProxyProcess``: the proxy in a child process, for tests, the demo and the pytest plugin.
 
 mitmproxy allows one master per process, so anything that wants a proxy next to its own code
-(a test session, the demo) starts it here: ``python -m proxy --port 0 --port-file F``.
+(a test session, the demo) starts it here: ``python -m miready.proxy --port 0 --port-file F``.
 """
 
 from __future__ import annotations
@@ -18,9 +18,8 @@ from types import TracebackType
 from typing import Any
 from urllib.request import urlopen
 
-from proxy import STATUS_PATH
+from miready.proxy import STATUS_PATH
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 STOP_TIMEOUT = 20.0
 
 
@@ -73,7 +72,7 @@ class ProxyProcess:
         cmd = [
             sys.executable,
             "-m",
-            "proxy",
+            "miready.proxy",
             "--host",
             self.host,
             "--port",
@@ -97,9 +96,6 @@ class ProxyProcess:
         confdir = Path(self.confdir) if self.confdir else tmp / "mitmproxy"
         self._log_path = tmp / "proxy.log"
         env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(
-            p for p in (str(REPO_ROOT), env.get("PYTHONPATH", "")) if p
-        )
         env.setdefault("PYTHONUNBUFFERED", "1")
         with self._log_path.open("wb") as log:
             self._proc = subprocess.Popen(

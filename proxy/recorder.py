@@ -8,11 +8,10 @@ import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from miready.certifier.ledger.records import CallRecord
+from miready.contracts.redaction import redacted_example
+from miready.proxy.flowstate import CallState, call_state
 from mitmproxy import ctx, http
-
-from certifier.ledger.records import CallRecord
-from contracts.redaction import redacted_example
-from proxy.flowstate import CallState, call_state
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +28,7 @@ class Writer(Protocol):
 
 
 def default_writer_factory(url: str) -> Writer:
-    from certifier.ledger.writer import LedgerWriter  # noqa: PLC0415 - only when a ledger is set
+    from miready.certifier.ledger.writer import LedgerWriter  # noqa: PLC0415 - only when a ledger is set
 
     return LedgerWriter(url)
 

@@ -10,11 +10,11 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from proxy.addons import default_addons
-from proxy.embed import create_master, make_options
-from proxy.policy import Policy
+from miready.proxy.addons import default_addons
+from miready.proxy.embed import create_master, make_options
+from miready.proxy.policy import Policy
 
-logger = logging.getLogger("proxy")
+logger = logging.getLogger("miready.proxy")
 LISTENING_PREFIX = "miready proxy listening on "
 
 
@@ -25,7 +25,7 @@ def _configure_logging() -> None:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         handler._miready = True  # type: ignore[attr-defined]
         root.addHandler(handler)
-    for name in ("proxy", "miready", "certifier"):
+    for name in ("miready",):
         logging.getLogger(name).setLevel(logging.INFO)
 
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+from miready.proxy import STATUS_PATH
+from miready.proxy.classifier import Classifier
+from miready.proxy.flowstate import CallState, set_call_state
+from miready.proxy.recorder import Recorder
 from mitmproxy import ctx, http
-
-from proxy import STATUS_PATH
-from proxy.classifier import Classifier
-from proxy.flowstate import CallState, set_call_state
-from proxy.recorder import Recorder
 
 
 class StatusEndpoint:

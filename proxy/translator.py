@@ -17,13 +17,12 @@ from typing import Any
 from urllib.parse import quote
 
 import aiohttp
+from miready.contracts import compat
+from miready.contracts.mapping import Mapping, default_mapping
+from miready.contracts.spec import default_operations
+from miready.proxy.flowstate import CallState, call_state
+from miready.proxy.upstream import UpstreamClient, UpstreamResponse, base_url, forwarded_headers
 from mitmproxy import ctx, http
-
-from contracts import compat
-from contracts.mapping import Mapping, default_mapping
-from contracts.spec import default_operations
-from proxy.flowstate import CallState, call_state
-from proxy.upstream import UpstreamClient, UpstreamResponse, base_url, forwarded_headers
 
 logger = logging.getLogger(__name__)
 

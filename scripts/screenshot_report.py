@@ -17,10 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from certifier.ledger import CallRecord, open_ledger  # noqa: E402
-from certifier.report import build_report, render  # noqa: E402
-from certifier.review import review  # noqa: E402
-from contracts.rules import default_rule_pack  # noqa: E402
+from miready.certifier.ledger import CallRecord, open_ledger  # noqa: E402
+from miready.certifier.report import build_report, render  # noqa: E402
+from miready.certifier.review import review  # noqa: E402
+from miready.contracts.rules import default_rule_pack  # noqa: E402
 
 AS_OF = datetime(2024, 5, 20, 18, 0, tzinfo=UTC)
 EXIT_NO_CHROMIUM = 3

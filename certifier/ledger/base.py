@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Protocol
 
-from certifier.ledger.records import AppInfo, CallRecord, DailyCount, Review
+from miready.certifier.ledger.records import AppInfo, CallRecord, DailyCount, Review
 
 DEFAULT_LEDGER_URL = "sqlite:///miready.db"
 SUPPORTED_SCHEMES = ("sqlite:///", "postgresql://", "postgres://")
@@ -69,9 +69,9 @@ def open_ledger(url: str | None = None) -> Ledger:
     url = DEFAULT_LEDGER_URL if url is None else url
     check_url(url)
     if url.startswith("sqlite:"):
-        from certifier.ledger.sqlite import SqliteLedger
+        from miready.certifier.ledger.sqlite import SqliteLedger
 
         return SqliteLedger(url)
-    from certifier.ledger.postgres import PostgresLedger
+    from miready.certifier.ledger.postgres import PostgresLedger
 
     return PostgresLedger(url)

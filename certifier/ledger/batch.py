@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from certifier.ledger.base import LedgerError
-from certifier.ledger.records import (
+from miready.certifier.ledger.base import LedgerError
+from miready.certifier.ledger.records import (
     ALL_KEY,
     KIND_ALL,
     KIND_DEPRECATED,

@@ -20,18 +20,17 @@ from datetime import UTC, date, datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import psycopg
-from psycopg import sql
-
-from certifier.ledger.base import SCHEMA_VERSION, LedgerError
-from certifier.ledger.batch import build_rows, to_utc, utc_day
-from certifier.ledger.postgres_sql import (
+from miready.certifier.ledger.base import SCHEMA_VERSION, LedgerError
+from miready.certifier.ledger.batch import build_rows, to_utc, utc_day
+from miready.certifier.ledger.postgres_sql import (
     INSERT_CALL,
     INSERT_EXAMPLE,
     SCHEMA,
     UPSERT_APP,
     UPSERT_ROLLUP,
 )
-from certifier.ledger.records import AppInfo, CallRecord, DailyCount, Review
+from miready.certifier.ledger.records import AppInfo, CallRecord, DailyCount, Review
+from psycopg import sql
 
 SCHEMA_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 CONNECT_TIMEOUT_S = 10

@@ -21,10 +21,10 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from certifier.ledger.base import SCHEMA_VERSION, LedgerError
-from certifier.ledger.batch import build_rows, to_utc, utc_day
-from certifier.ledger.records import AppInfo, CallRecord, DailyCount, Review
-from certifier.ledger.sqlite_sql import (
+from miready.certifier.ledger.base import SCHEMA_VERSION, LedgerError
+from miready.certifier.ledger.batch import build_rows, to_utc, utc_day
+from miready.certifier.ledger.records import AppInfo, CallRecord, DailyCount, Review
+from miready.certifier.ledger.sqlite_sql import (
     INSERT_CALL,
     INSERT_EXAMPLE,
     SCHEMA,

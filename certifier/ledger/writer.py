@@ -18,8 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
 
-from certifier.ledger.base import Ledger, check_url, open_ledger
-from certifier.ledger.records import CallRecord
+from miready.certifier.ledger.base import Ledger, check_url, open_ledger
+from miready.certifier.ledger.records import CallRecord
 
 log = logging.getLogger("miready.ledger")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 
-from certifier.registry import Registry
-from certifier.report.model import Report
+from miready.certifier.registry import Registry
+from miready.certifier.report.model import Report
 
 Renderer = Callable[[Report], str]
 FORMATS: Registry[Renderer] = Registry("report format")
@@ -16,7 +16,7 @@ BUILTIN_MODULES = ("text", "jsondoc", "md", "html", "junit")
 def load_builtins() -> Registry[Renderer]:
     # Importing a format module registers it, the same way an outside plugin would.
     for name in BUILTIN_MODULES:
-        importlib.import_module(f"certifier.report.{name}")
+        importlib.import_module(f"miready.certifier.report.{name}")
     return FORMATS
 
 

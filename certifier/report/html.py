@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 from html import escape
 
-from certifier.decision import Verdict
-from certifier.report.formats import FORMATS
-from certifier.report.model import AppReport, DayPoint, FindingReport, Report, stamp
+from miready.certifier.decision import Verdict
+from miready.certifier.report.formats import FORMATS
+from miready.certifier.report.model import AppReport, DayPoint, FindingReport, Report, stamp
 
 COLOURS = {
     Verdict.NOT_AFFECTED: "#6b7280",

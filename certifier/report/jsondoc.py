@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from certifier.report.formats import FORMATS
-from certifier.report.model import AppReport, FindingReport, Report, stamp
+from miready.certifier.report.formats import FORMATS
+from miready.certifier.report.model import AppReport, FindingReport, Report, stamp
 
 SCHEMA_ID = "https://miready.dev/schemas/report.json"
 VERSION = 1

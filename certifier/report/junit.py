@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from xml.etree import ElementTree as ET
 
-from certifier.report.formats import FORMATS
-from certifier.report.model import AppReport, Report, stamp
+from miready.certifier.report.formats import FORMATS
+from miready.certifier.report.model import AppReport, Report, stamp
 
 
 @FORMATS.register("junit")

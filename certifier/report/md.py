@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from certifier.decision import Verdict
-from certifier.report.formats import FORMATS
-from certifier.report.model import AppReport, Report, stamp
+from miready.certifier.decision import Verdict
+from miready.certifier.report.formats import FORMATS
+from miready.certifier.report.model import AppReport, Report, stamp
 
 ICONS = {
     Verdict.NOT_AFFECTED: "⚪",

@@ -9,12 +9,12 @@ from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from certifier.coverage import FamilyCoverage, coverage
-from certifier.decision import Decision, RuleHits, Verdict, decide
-from certifier.ledger.base import Ledger
-from certifier.ledger.records import AppInfo
-from contracts.mapping import Mapping, default_mapping
-from contracts.rules import Rule, RulePack
+from miready.certifier.coverage import FamilyCoverage, coverage
+from miready.certifier.decision import Decision, RuleHits, Verdict, decide
+from miready.certifier.ledger.base import Ledger
+from miready.certifier.ledger.records import AppInfo
+from miready.contracts.mapping import Mapping, default_mapping
+from miready.contracts.rules import Rule, RulePack
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -5,12 +5,11 @@ from __future__ import annotations
 import io
 import json
 
+from miready.certifier.decision import Verdict
+from miready.certifier.report.formats import FORMATS
+from miready.certifier.report.model import AppReport, Report, stamp
 from rich.console import Console
 from rich.table import Table
-
-from certifier.decision import Verdict
-from certifier.report.formats import FORMATS
-from certifier.report.model import AppReport, Report, stamp
 
 STYLES = {
     Verdict.NOT_AFFECTED: "dim",

@@ -1,6 +1,6 @@
 """Route tables, one per resource; every route is named after its OpenAPI operationId."""
 
-from mocks.routes import (
+from miready.mocks.routes import (
     draft_orders,
     fulfillment_orders,
     legacy,

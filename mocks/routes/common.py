@@ -6,8 +6,7 @@ import math
 from typing import Any
 
 from aiohttp import web
-
-from mocks.keys import (
+from miready.mocks.keys import (
     body_key,
     installation_key,
     path_params_key,
@@ -15,7 +14,7 @@ from mocks.keys import (
     query_params_key,
     store_key,
 )
-from mocks.state.platform import Installation, Platform, Store
+from miready.mocks.state.platform import Installation, Platform, Store
 
 
 def platform(request: web.Request) -> Platform:

@@ -1,9 +1,8 @@
 """Route table: draft orders."""
 
 from aiohttp import web
-
-from mocks.routes.common import body, ok, path, platform, store
-from mocks.state import orders as state
+from miready.mocks.routes.common import body, ok, path, platform, store
+from miready.mocks.state import orders as state
 
 routes = web.RouteTableDef()
 

@@ -1,9 +1,8 @@
 """Route table: fulfillment orders and their tracking events."""
 
 from aiohttp import web
-
-from mocks.routes.common import body, installation, no_content, ok, path, platform, store
-from mocks.state import fulfillment, tracking
+from miready.mocks.routes.common import body, installation, no_content, ok, path, platform, store
+from miready.mocks.state import fulfillment, tracking
 
 routes = web.RouteTableDef()
 FO = "/orders/{order_id}/fulfillment-orders/{fulfillment_order_id}"

@@ -8,13 +8,12 @@ import functools
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
-
-from contracts import compat
-from mocks.errors import ApiError
-from mocks.keys import operation_key
-from mocks.routes.common import body, installation, ok, path, platform, store
-from mocks.routes.orders import view
-from mocks.state import fulfillment, tracking
+from miready.contracts import compat
+from miready.mocks.errors import ApiError
+from miready.mocks.keys import operation_key
+from miready.mocks.routes.common import body, installation, ok, path, platform, store
+from miready.mocks.routes.orders import view
+from miready.mocks.state import fulfillment, tracking
 
 routes = web.RouteTableDef()
 Handler = Callable[[web.Request], Awaitable[web.Response]]

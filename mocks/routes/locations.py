@@ -1,10 +1,9 @@
 """Route table: locations, priorities, default location, inventory levels."""
 
 from aiohttp import web
-
-from mocks.routes.common import body, no_content, ok, paginate, path, platform, query, store
-from mocks.state import locations as state
-from mocks.state.stock import levels_of
+from miready.mocks.routes.common import body, no_content, ok, paginate, path, platform, query, store
+from miready.mocks.state import locations as state
+from miready.mocks.state.stock import levels_of
 
 routes = web.RouteTableDef()
 

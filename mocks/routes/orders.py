@@ -1,9 +1,8 @@
 """Route table: orders (list, create, get, close, open, cancel)."""
 
 from aiohttp import web
-
-from mocks.routes.common import body, ok, paginate, path, platform, query, store
-from mocks.state import orders as state
+from miready.mocks.routes.common import body, ok, paginate, path, platform, query, store
+from miready.mocks.state import orders as state
 
 routes = web.RouteTableDef()
 

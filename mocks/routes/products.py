@@ -1,10 +1,9 @@
 """Route table: products, variants, stock and prices."""
 
 from aiohttp import web
-
-from mocks.routes.common import body, ok, paginate, path, platform, query, store
-from mocks.state import catalog
-from mocks.state.stock import variant_view
+from miready.mocks.routes.common import body, ok, paginate, path, platform, query, store
+from miready.mocks.state import catalog
+from miready.mocks.state.stock import variant_view
 
 routes = web.RouteTableDef()
 

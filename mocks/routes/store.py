@@ -1,8 +1,7 @@
 """Route table: the store itself."""
 
 from aiohttp import web
-
-from mocks.routes.common import ok, store
+from miready.mocks.routes.common import ok, store
 
 routes = web.RouteTableDef()
 

@@ -1,9 +1,17 @@
 """Route table: webhook subscriptions of the calling app."""
 
 from aiohttp import web
-
-from mocks.routes.common import body, installation, ok, paginate, path, platform, query, store
-from mocks.state import webhooks as state
+from miready.mocks.routes.common import (
+    body,
+    installation,
+    ok,
+    paginate,
+    path,
+    platform,
+    query,
+    store,
+)
+from miready.mocks.state import webhooks as state
 
 routes = web.RouteTableDef()
 

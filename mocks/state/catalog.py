@@ -5,11 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from mocks.clock import Clock
-from mocks.errors import ApiError, Unprocessable, invalid
-from mocks.ids import Counter
-from mocks.state import stock
-from mocks.state.platform import Store
+from miready.mocks.clock import Clock
+from miready.mocks.errors import ApiError, Unprocessable, invalid
+from miready.mocks.ids import Counter
+from miready.mocks.state import stock
+from miready.mocks.state.platform import Store
 
 
 def money(value: Any) -> str | None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from contracts.compat import DISPATCHED_OR_LATER, PACKED_OR_LATER, shipping_status
-from mocks.errors import BadRequest, invalid
-from mocks.ids import new_ulid
-from mocks.state import stock
-from mocks.state.platform import Platform, Store
+from miready.contracts.compat import DISPATCHED_OR_LATER, PACKED_OR_LATER, shipping_status
+from miready.mocks.errors import BadRequest, invalid
+from miready.mocks.ids import new_ulid
+from miready.mocks.state import stock
+from miready.mocks.state.platform import Platform, Store
 
 # shipping.type -> status -> statuses it may move to (seed 004 common paths, UNPACKED->DISPATCHED
 # as the alternative; only PACKED may go back to UNPACKED).

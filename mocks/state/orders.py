@@ -7,14 +7,14 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from contracts.compat import legacy_order_view, order_input_from_legacy, shipping_status
-from mocks.clock import parse_time
-from mocks.errors import ApiError, Unprocessable, invalid
-from mocks.state import stock
-from mocks.state.allocation import InsufficientStock, Line, allocate
-from mocks.state.catalog import money
-from mocks.state.fulfillment import build_fo
-from mocks.state.platform import Platform, Store
+from miready.contracts.compat import legacy_order_view, order_input_from_legacy, shipping_status
+from miready.mocks.clock import parse_time
+from miready.mocks.errors import ApiError, Unprocessable, invalid
+from miready.mocks.state import stock
+from miready.mocks.state.allocation import InsufficientStock, Line, allocate
+from miready.mocks.state.catalog import money
+from miready.mocks.state.fulfillment import build_fo
+from miready.mocks.state.platform import Platform, Store
 
 
 def fo_input(body: dict[str, Any], created_at: str) -> dict[str, Any]:
@@ -241,7 +241,7 @@ def create_draft_order(platform: Platform, store: Store, body: dict[str, Any]) -
 
 
 def draft_order(store: Store, draft_order_id: int) -> dict[str, Any]:
-    from mocks.errors import NotFound
+    from miready.mocks.errors import NotFound
 
     try:
         return store.draft_orders[draft_order_id]

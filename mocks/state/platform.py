@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from mocks.clock import Clock
-from mocks.errors import ApiError, NotFound
-from mocks.ids import Counter, new_secret, token_id
-from mocks.scopes import effective_scopes
+from miready.mocks.clock import Clock
+from miready.mocks.errors import ApiError, NotFound
+from miready.mocks.ids import Counter, new_secret, token_id
+from miready.mocks.scopes import effective_scopes
 
 
 @dataclass(slots=True)

@@ -7,11 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
-from mocks.errors import ApiError
-from mocks.ids import new_ulid
-from mocks.state.locations import localized, renumber
-from mocks.state.platform import App, Platform, Store
+from miready.mocks.errors import ApiError
+from miready.mocks.ids import new_ulid
+from miready.mocks.state.locations import localized, renumber
+from miready.mocks.state.platform import App, Platform, Store
 
 
 class FixtureError(ApiError):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from mocks.clock import Clock
-from mocks.errors import invalid
-from mocks.ids import new_ulid
-from mocks.state.platform import Store
+from miready.mocks.clock import Clock
+from miready.mocks.errors import invalid
+from miready.mocks.ids import new_ulid
+from miready.mocks.state.platform import Store
 
 
 def levels_of(store: Store, variant_id: int) -> list[dict[str, Any]]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from mocks.clock import parse_time
-from mocks.errors import BadRequest, NotFound
-from mocks.ids import new_ulid
-from mocks.state.fulfillment import set_status
-from mocks.state.platform import Platform, Store
+from miready.mocks.clock import parse_time
+from miready.mocks.errors import BadRequest, NotFound
+from miready.mocks.ids import new_ulid
+from miready.mocks.state.fulfillment import set_status
+from miready.mocks.state.platform import Platform, Store
 
 LIMIT = 100
 DUPLICATE_WINDOW = timedelta(seconds=60)

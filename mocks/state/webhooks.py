@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from mocks.errors import ApiError, NotFound, invalid
-from mocks.scopes import EVENT_SCOPES
-from mocks.state.platform import Installation, Platform, Store
+from miready.mocks.errors import ApiError, NotFound, invalid
+from miready.mocks.scopes import EVENT_SCOPES
+from miready.mocks.state.platform import Installation, Platform, Store
 
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 

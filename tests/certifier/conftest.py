@@ -10,10 +10,9 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-
-from certifier.ledger import CallRecord, open_ledger
-from certifier.ledger.base import Ledger
-from contracts.rules import RulePack, default_rule_pack
+from miready.certifier.ledger import CallRecord, open_ledger
+from miready.certifier.ledger.base import Ledger
+from miready.contracts.rules import RulePack, default_rule_pack
 
 ORDER_SCOPES = ("read_orders", "write_orders")
 CLEAN_OP = (

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from miready.certifier.coverage import load_families
+from miready.certifier.registry import Registry
 
-from certifier.coverage import load_families
-from certifier.registry import Registry
 from miready.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-
-from certifier.decision import (
+from miready.certifier.decision import (
     Evidence,
     ReviewState,
     Verdict,
@@ -14,8 +13,8 @@ from certifier.decision import (
     decide,
     make_decision,
 )
-from certifier.errors import UsageError
-from certifier.instants import parse_instant
+from miready.certifier.errors import UsageError
+from miready.certifier.instants import parse_instant
 
 AS_OF = datetime(2024, 5, 20, 12, 0, tzinfo=UTC)
 WINDOW = timedelta(days=14)

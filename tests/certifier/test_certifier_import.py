@@ -10,13 +10,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from miready.certifier.commands import import_traffic
+from miready.certifier.errors import UsageError
+from miready.certifier.importer import MalformedCaptureError, import_file
 from mitmproxy import http
 from mitmproxy.io import FlowWriter
 from mitmproxy.test import tflow, tutils
-
-from certifier.commands import import_traffic
-from certifier.errors import UsageError
-from certifier.importer import MalformedCaptureError, import_file
 
 TOKEN = "SECRET-TOKEN-0001"
 TOKEN_ID = hashlib.sha256(TOKEN.encode()).hexdigest()[:16]
@@ -311,7 +310,7 @@ def test__import_traffic__missing_file__should_raise_a_usage_error(tmp_path, led
 def test__imported_calls__should_be_certified_like_recorded_ones(
     tmp_path, ledger_url, ledger, pack
 ):
-    from certifier.decision import Verdict, decide
+    from miready.certifier.decision import Verdict, decide
 
     import_traffic(ledger_url, str(_write(tmp_path, _har())), "legacy", ["write_orders"])
     decision = decide(ledger, "legacy", pack, "2024-05-13")

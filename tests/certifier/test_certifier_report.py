@@ -10,13 +10,12 @@ from pathlib import Path
 import jsonschema
 import pytest
 from junitparser import JUnitXml
-
-from certifier.commands import certify
-from certifier.errors import UsageError
-from certifier.report import FORMATS, build_report, render
-from certifier.report.formats import load_builtins
-from certifier.report.jsondoc import to_document
-from contracts import SCHEMAS_DIR
+from miready.certifier.commands import certify
+from miready.certifier.errors import UsageError
+from miready.certifier.report import FORMATS, build_report, render
+from miready.certifier.report.formats import load_builtins
+from miready.certifier.report.jsondoc import to_document
+from miready.contracts import SCHEMAS_DIR
 
 AS_OF = datetime(2024, 5, 20, 12, 0, tzinfo=UTC)
 AS_OF_TEXT = "2024-05-20T12:00:00Z"
@@ -254,7 +253,7 @@ def test__certify__bad_input__should_raise_a_usage_error(demo, ledger_url, kwarg
 
 
 def test__report__ledger_url_with_a_password__should_hide_it():
-    from certifier.report.model import safe_url
+    from miready.certifier.report.model import safe_url
 
     assert safe_url("postgresql://me:secret@db:5432/x") == "postgresql://me:***@db:5432/x"
     assert safe_url("sqlite:///a.db") == "sqlite:///a.db"

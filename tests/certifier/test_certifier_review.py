@@ -5,19 +5,18 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-
-from certifier import commands
-from certifier.decision import (
+from miready.certifier import commands
+from miready.certifier.decision import (
     ApprovalRefusedError,
     UnknownAppError,
     Verdict,
     decide,
 )
-from certifier.errors import UsageError
-from certifier.ledger.records import Review
-from certifier.report.jsondoc import to_document
-from certifier.report.model import build_report
-from certifier.review import review
+from miready.certifier.errors import UsageError
+from miready.certifier.ledger.records import Review
+from miready.certifier.report.jsondoc import to_document
+from miready.certifier.report.model import build_report
+from miready.certifier.review import review
 
 NOW = datetime(2024, 5, 20, 12, 0, tzinfo=UTC)
 EARLY = NOW - timedelta(days=30)

@@ -8,13 +8,12 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.stateful import run_state_machine_as_test
+from miready.contracts import OPENAPI_PATH
+from miready.mocks.app import SAMPLE_FIXTURE
+from miready.mocks.server import MockServer
 from schemathesis.config import SchemathesisConfig
 from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
-
-from contracts import OPENAPI_PATH
-from mocks.app import SAMPLE_FIXTURE
-from mocks.server import MockServer
 
 TOKEN = "demo-ready-token-0002"  # every scope (mocks/fixtures/sample.yaml)
 HEADERS = {

@@ -1,8 +1,7 @@
 """The compat functions, row by row against contracts/mapping.yaml: the first FO wins."""
 
 import pytest
-
-from contracts.compat import (
+from miready.contracts.compat import (
     TRANSFORMS,
     fulfill_as_fo_patch,
     get_path,
@@ -14,7 +13,7 @@ from contracts.compat import (
     strip_legacy_fields,
     tracking_event_as_legacy_event,
 )
-from contracts.mapping import default_mapping
+from miready.contracts.mapping import default_mapping
 
 ORDER = {"id": 7, "created_at": "2024-05-01T10:00:00+00:00", "status": "open"}
 

@@ -1,8 +1,7 @@
 """Parameter names of a call: body key paths and query keys, never values."""
 
 import pytest
-
-from contracts.params import body_key_paths, matching, query_params
+from miready.contracts.params import body_key_paths, matching, query_params
 
 
 @pytest.mark.parametrize(

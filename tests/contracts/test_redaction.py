@@ -2,7 +2,7 @@
 
 import json
 
-from contracts.redaction import redact, redacted_example
+from miready.contracts.redaction import redact, redacted_example
 
 
 def test__redact__should_keep_keys_and_replace_every_value_by_its_type():

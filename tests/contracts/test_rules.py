@@ -4,10 +4,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-
-from contracts.errors import ContractError
-from contracts.params import body_key_paths, query_params
-from contracts.rules import CallFacts, default_rule_pack, load_rule_pack
+from miready.contracts.errors import ContractError
+from miready.contracts.params import body_key_paths, query_params
+from miready.contracts.rules import CallFacts, default_rule_pack, load_rule_pack
 
 BROKEN = Path(__file__).parent / "broken_packs"
 

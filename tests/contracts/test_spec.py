@@ -1,8 +1,7 @@
 """Matching raw requests onto the operations of openapi.yaml."""
 
 import pytest
-
-from contracts.spec import default_operations
+from miready.contracts.spec import default_operations
 
 
 @pytest.mark.parametrize(

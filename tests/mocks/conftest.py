@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from miready.mocks.app import SAMPLE_FIXTURE, create_app
+from miready.mocks.config import MockConfig
 from mockapi import Api  # type: ignore[import-not-found]
-
-from mocks.app import SAMPLE_FIXTURE, create_app
-from mocks.config import MockConfig
 
 
 @pytest.fixture

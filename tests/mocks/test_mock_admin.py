@@ -8,11 +8,10 @@ import hmac
 
 import yaml
 from aiohttp import web
-
-from mocks.app import SAMPLE_FIXTURE
-from mocks.middlewares import _is_loopback
-from mocks.state import snapshot
-from mocks.state.platform import Platform
+from miready.mocks.app import SAMPLE_FIXTURE
+from miready.mocks.middlewares import _is_loopback
+from miready.mocks.state import snapshot
+from miready.mocks.state.platform import Platform
 
 
 async def test__create_store_and_install_app__should_mint_a_working_token(api) -> None:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from mocks.state.allocation import InsufficientStock, Line, allocate
+from miready.mocks.state.allocation import InsufficientStock, Line, allocate
 
 LOCS = ["A", "B", "C"]
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-
-from mocks.app import SAMPLE_FIXTURE
-from mocks.errors import ApiError
-from mocks.state import orders, snapshot, tracking
-from mocks.state.fulfillment import update_fulfillment_order
-from mocks.state.platform import Platform
+from miready.mocks.app import SAMPLE_FIXTURE
+from miready.mocks.errors import ApiError
+from miready.mocks.state import orders, snapshot, tracking
+from miready.mocks.state.fulfillment import update_fulfillment_order
+from miready.mocks.state.platform import Platform
 
 
 def placed(shipping_type: str = "ship"):

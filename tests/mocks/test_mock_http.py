@@ -6,11 +6,10 @@ import io
 
 import pytest
 import yaml
+from miready.contracts import OPENAPI_PATH
+from miready.mocks.app import create_app
+from miready.mocks.config import MockConfig
 from mockapi import LEGACY, headers  # type: ignore[import-not-found]
-
-from contracts import OPENAPI_PATH
-from mocks.app import create_app
-from mocks.config import MockConfig
 
 
 def test__route_table__should_match_openapi_operations() -> None:
@@ -199,9 +198,8 @@ async def test__legacy_switched_off__should_404_naming_the_replacement_and_hide_
 
 
 async def test__no_legacy_config__should_start_without_legacy(aiohttp_client) -> None:
+    from miready.mocks.app import SAMPLE_FIXTURE
     from mockapi import Api  # type: ignore[import-not-found]
-
-    from mocks.app import SAMPLE_FIXTURE
 
     api = Api(await aiohttp_client(create_app(MockConfig(fixture=SAMPLE_FIXTURE, legacy=False))))
     status, _ = await api.get("/orders/1/fulfillments")

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 
+from miready.contracts.compat import get_path, legacy_field_value
+from miready.contracts.mapping import default_mapping
 from mockapi import D1, D2, D3  # type: ignore[import-not-found]
-
-from contracts.compat import get_path, legacy_field_value
-from contracts.mapping import default_mapping
 
 
 async def fo_patch(api, order_id: int, fo_id: str, body: dict) -> dict:

@@ -6,9 +6,8 @@ import json
 import urllib.request
 
 import aiohttp
-
-from mocks.config import MockConfig
-from mocks.server import MockServer, start_mock
+from miready.mocks.config import MockConfig
+from miready.mocks.server import MockServer, start_mock
 
 
 async def test__start_mock__should_listen_on_a_free_port() -> None:

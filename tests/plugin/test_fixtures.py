@@ -5,8 +5,7 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-
-from mocks.app import SAMPLE_FIXTURE
+from miready.mocks.app import SAMPLE_FIXTURE
 
 pytestmark = pytest.mark.slow
 

@@ -11,13 +11,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from miready.certifier.ledger.records import CallRecord
+from miready.proxy.addons import default_addons
+from miready.proxy.flowstate import CallState, call_state
+from miready.proxy.upstream import UpstreamResponse
 from mitmproxy import hooks, http
 from mitmproxy.test import taddons, tflow
-
-from certifier.ledger.records import CallRecord
-from proxy.addons import default_addons
-from proxy.flowstate import CallState, call_state
-from proxy.upstream import UpstreamResponse
 
 UPSTREAM = "http://store.test:8080"
 

@@ -4,8 +4,7 @@ import gzip
 import json
 
 import pytest
-
-from contracts.rules import load_rule_pack
+from miready.contracts.rules import load_rule_pack
 
 PACK = load_rule_pack()
 

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from proxy.clock import FileClock, write_clock_file
+from miready.proxy.clock import FileClock, write_clock_file
 
 
 def test__file_clock__should_follow_the_file_and_run_on_from_it(tmp_path):

@@ -11,11 +11,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-
-from certifier.ledger import open_ledger
-from contracts.rules import load_rule_pack
-from mocks.server import MockServer
-from proxy.process import ProxyProcess
+from miready.certifier.ledger import open_ledger
+from miready.contracts.rules import load_rule_pack
+from miready.mocks.server import MockServer
+from miready.proxy.process import ProxyProcess
 
 pytestmark = pytest.mark.slow
 

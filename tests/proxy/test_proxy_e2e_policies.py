@@ -6,10 +6,9 @@ import socket
 import sqlite3
 
 import pytest
-
-from certifier.ledger import open_ledger
-from mocks.server import MockServer
-from proxy.process import ProxyProcess
+from miready.certifier.ledger import open_ledger
+from miready.mocks.server import MockServer
+from miready.proxy.process import ProxyProcess
 
 pytestmark = pytest.mark.slow
 

@@ -7,10 +7,9 @@ land on the FIRST one and leave the second untouched, as the platform's own lega
 from __future__ import annotations
 
 import pytest
-
-from certifier.ledger import open_ledger
-from mocks.server import MockServer
-from proxy.process import ProxyProcess
+from miready.certifier.ledger import open_ledger
+from miready.mocks.server import MockServer
+from miready.proxy.process import ProxyProcess
 
 pytestmark = pytest.mark.slow
 

@@ -3,9 +3,8 @@
 import json
 
 import pytest
+from miready.proxy.embed import json_error_response, proxy_mode
 from mitmproxy.net.http import http1
-
-from proxy.embed import json_error_response, proxy_mode
 
 
 def test__json_error_response__should_be_a_json_502():

@@ -3,8 +3,7 @@
 import hashlib
 
 import pytest
-
-from proxy.identity import AppIdentifier, bearer_token, parse_apps_file, token_id
+from miready.proxy.identity import AppIdentifier, bearer_token, parse_apps_file, token_id
 
 TOKEN = "tok-legacy-0001"
 TID = hashlib.sha256(TOKEN.encode()).hexdigest()[:16]

@@ -1,8 +1,7 @@
 """OperationMatcher: every request gets an operation of openapi.yaml, or ``unknown:<path>``."""
 
 import pytest
-
-from proxy.matcher import OperationMatcher
+from miready.proxy.matcher import OperationMatcher
 
 
 @pytest.mark.parametrize(

@@ -3,8 +3,7 @@
 import json
 
 import pytest
-
-from proxy.policy import parse_policy
+from miready.proxy.policy import parse_policy
 
 DOCS = "https://tiendanube.github.io/api-documentation/guides/multi-inventory"
 PACK_LINK = (

@@ -3,7 +3,7 @@
 import hashlib
 import json
 
-from proxy.recorder import Recorder
+from miready.proxy.recorder import Recorder
 
 TOKEN = "tok-legacy-0001"
 TID = hashlib.sha256(TOKEN.encode()).hexdigest()[:16]

@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pytest
-
-from certifier.ledger import CallRecord, Ledger, open_ledger
+from miready.certifier.ledger import CallRecord, Ledger, open_ledger
 
 POSTGRES_URL = os.environ.get(
     "MIREADY_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"

@@ -6,8 +6,7 @@ import threading
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
-
-from certifier.ledger import DailyCount, Ledger, LedgerError, Review
+from miready.certifier.ledger import DailyCount, Ledger, LedgerError, Review
 
 DAY1 = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
 NEW_YORK_SUMMER = timezone(timedelta(hours=-4))

@@ -8,9 +8,8 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from certifier.ledger import CallRecord, LedgerError
-from certifier.ledger.batch import build_rows, rollup_keys, to_utc
+from miready.certifier.ledger import CallRecord, LedgerError
+from miready.certifier.ledger.batch import build_rows, rollup_keys, to_utc
 
 T0 = datetime(2024, 5, 1, tzinfo=UTC)
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-
-from certifier.ledger import DEFAULT_LEDGER_URL, LedgerError, open_ledger
-from certifier.ledger.base import SCHEMA_VERSION
-from certifier.ledger.postgres import PostgresLedger, split_schema
-from certifier.ledger.sqlite import SqliteLedger, sqlite_path
+from miready.certifier.ledger import DEFAULT_LEDGER_URL, LedgerError, open_ledger
+from miready.certifier.ledger.base import SCHEMA_VERSION
+from miready.certifier.ledger.postgres import PostgresLedger, split_schema
+from miready.certifier.ledger.sqlite import SqliteLedger, sqlite_path
 
 
 @pytest.mark.parametrize(

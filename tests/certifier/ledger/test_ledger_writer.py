@@ -9,9 +9,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 import pytest
-
-from certifier.ledger import CallRecord, LedgerError, LedgerWriter, WriterStats
-from certifier.ledger.sqlite import SqliteLedger
+from miready.certifier.ledger import CallRecord, LedgerError, LedgerWriter, WriterStats
+from miready.certifier.ledger.sqlite import SqliteLedger
 
 T0 = datetime(2024, 5, 1, tzinfo=UTC)
 

@@ -6,7 +6,7 @@ order is packed, dispatched with its own tracking code, and tracked on its own.
 
 from __future__ import annotations
 
-from examples.platform_client import PlatformClient
+from miready.demo_apps.platform_client import PlatformClient
 
 
 class MigratedApp:

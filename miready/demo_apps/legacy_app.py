@@ -7,7 +7,7 @@ fulfillment order, which is exactly what goes wrong once an order ships from two
 
 from __future__ import annotations
 
-from examples.platform_client import PlatformClient
+from miready.demo_apps.platform_client import PlatformClient
 
 
 class LegacyApp:
