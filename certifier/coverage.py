@@ -8,10 +8,9 @@ from pathlib import Path
 
 import yaml
 from miready.certifier.decision import Decision
+from miready.contracts import COVERAGE_PATH
 from miready.contracts.rules import RulePack
 from miready.contracts.spec import OperationIndex, default_operations
-
-COVERAGE_PATH = Path(__file__).resolve().parent / "coverage.yaml"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -17,13 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-from miready.contracts import CONTRACTS_DIR, RULES_DIR
+from miready.contracts import DEFAULT_PACK, PACKS_DIR, SCHEMAS_DIR
 from miready.contracts.errors import ContractError, Span
 from miready.contracts.params import matching
 from miready.contracts.spec import OperationIndex, default_operations
 from miready.contracts.yamlio import load_yaml, span_of, strip_lines
-
-DEFAULT_PACK = "tiendanube-multi-inventory"
 
 
 class Severity(StrEnum):
@@ -161,7 +159,7 @@ class RulePack:
 
 @cache
 def _pack_validator() -> jsonschema.Draft202012Validator:
-    schema = json.loads((CONTRACTS_DIR / "rule_pack.schema.json").read_text(encoding="utf-8"))
+    schema = json.loads((SCHEMAS_DIR / "rules.schema.json").read_text(encoding="utf-8"))
     return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
 
 
@@ -208,11 +206,13 @@ def resolve_pack_path(name_or_path: str | Path | None) -> Path:
     if name_or_path is None:
         name_or_path = DEFAULT_PACK
     candidate = Path(name_or_path)
+    if candidate.is_dir():
+        candidate = candidate / "rules.yaml"
     if candidate.suffix in (".yaml", ".yml") or candidate.exists():
         return candidate
-    path = RULES_DIR / f"{name_or_path}.yaml"
+    path = PACKS_DIR / str(name_or_path) / "rules.yaml"
     if not path.exists():
-        known = ", ".join(sorted(p.stem for p in RULES_DIR.glob("*.yaml")))
+        known = ", ".join(sorted(p.parent.name for p in PACKS_DIR.glob("*/rules.yaml")))
         raise ContractError(f"no rule pack named {name_or_path!r} (known: {known})")
     return path
 
