@@ -5,6 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from ulid import ULID
+
+
+def new_call_id() -> str:
+    """A fresh call id (the proxy's); imports derive theirs from the capture entry's content."""
+    return str(ULID())
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CallRecord:
@@ -15,6 +22,9 @@ class CallRecord:
     """
 
     at: datetime  # timezone-aware; stored in UTC
+    call_id: str = field(default_factory=new_call_id)  # unique in the ledger: never counted twice
+    identified: bool = True  # False: no valid app identity (missing/unknown token, admin path)
+    test_id: str | None = None  # the pytest node id that made the call, when the plugin runs
     app_id: str
     app_name: str | None = None
     store_id: str | None = None
