@@ -17,7 +17,7 @@ from miready.certifier.report import build_report, render
 from miready.certifier.report.formats import load_builtins
 from miready.certifier.review import review as manual_review
 from miready.contracts.errors import ContractError
-from miready.contracts.rules import RulePack, load_rule_pack
+from miready.contracts.pack import PlatformPack, load_pack
 
 EXIT_READY = 0
 EXIT_NOT_READY = 1
@@ -39,7 +39,7 @@ def certify(
     pack = _pack(rules)
     with _ledger(ledger_url, must_exist=True) as ledger:
         selected = _select(ledger, apps)
-        report = build_report(ledger, pack, at, selected)
+        report = build_report(ledger, pack.rules, at, selected, mapping=pack.mapping)
     if out is None and fmt == "text" and sys.stdout.isatty():
         from miready.certifier.report.text import write
         from rich.console import Console
@@ -69,7 +69,7 @@ def review(
     """Record a manual review; refusing an approval raises ``ApprovalRefusedError`` (exit 2)."""
     pack = _pack(rules)
     with _ledger(ledger_url, must_exist=True) as ledger:
-        record = manual_review(ledger, app_id, approve, reviewer, reason, now, pack)
+        record = manual_review(ledger, app_id, approve, reviewer, reason, now, pack.rules)
     print(
         f"recorded: {app_id} {record.decision} by {record.reviewer} at"
         f" {record.at.isoformat(timespec='seconds')}: {record.reason}"
@@ -89,14 +89,16 @@ def import_traffic(
     if not Path(path).is_file():
         raise UsageError(f"no such file: {path}")
     with _ledger(ledger_url, must_exist=False) as ledger:
-        return import_file(ledger, path, pack, app_id=app_id, scopes=scopes)
+        return import_file(
+            ledger, path, pack.rules, app_id=app_id, scopes=scopes, operations=pack.operations
+        )
 
 
-def _pack(rules: str | None) -> RulePack:
+def _pack(rules: str | None) -> PlatformPack:
     try:
-        return load_rule_pack(rules)
+        return load_pack(rules)
     except ContractError as e:
-        raise UsageError(f"rule pack: {e}") from e
+        raise UsageError(f"platform pack: {e}") from e
 
 
 @contextmanager

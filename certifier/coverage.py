@@ -3,23 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
-import yaml
 from miready.certifier.decision import Decision
-from miready.contracts import COVERAGE_PATH
+from miready.contracts.families import Family
+from miready.contracts.pack import pack_of
 from miready.contracts.rules import RulePack
-from miready.contracts.spec import OperationIndex, default_operations
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Family:
-    id: str
-    title: str
-    new: tuple[str, ...]
-    legacy: tuple[str, ...]
-    legacy_rules: tuple[str, ...]
+from miready.contracts.spec import OperationIndex
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -48,42 +37,16 @@ class FamilyCoverage:
         return "mixed" if self.new_calls else "legacy"
 
 
-def load_families(
-    path: Path = COVERAGE_PATH, operations: OperationIndex | None = None
-) -> tuple[Family, ...]:
-    ops = operations or default_operations()
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    families = []
-    for entry in raw["families"]:
-        family = Family(
-            id=entry["id"],
-            title=entry["title"],
-            new=tuple(entry.get("new") or ()),
-            legacy=tuple(entry.get("legacy") or ()),
-            legacy_rules=tuple(entry.get("legacy_rules") or ()),
-        )
-        for op in family.new + family.legacy:
-            try:
-                ops.by_id(op)
-            except KeyError:
-                raise ValueError(f"{path}: family {family.id!r}: no operation {op!r}") from None
-        families.append(family)
-    return tuple(families)
-
-
-@cache
-def default_families() -> tuple[Family, ...]:
-    return load_families()
-
-
 def coverage(
     decision: Decision, pack: RulePack, families: tuple[Family, ...] | None = None
 ) -> list[FamilyCoverage]:
+    """Each family of the pack, with the app's new and legacy calls in the window."""
+    platform = pack_of(pack)
     ops = decision.operations
     hits = {h.rule_id: h.count for h in decision.hits}
-    index = default_operations()
+    index = platform.operations
     result = []
-    for family in families or default_families():
+    for family in platform.families if families is None else families:
         new_calls = sum(ops.get(op, 0) for op in family.new)
         legacy_calls = sum(ops.get(op, 0) for op in family.legacy)
         legacy_used = [op for op in family.legacy if ops.get(op)]

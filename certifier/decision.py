@@ -205,17 +205,19 @@ def decide(
         elif row.kind == KIND_RULE:
             by_rule.setdefault(row.key, []).append(row)
     hits = tuple(_hits(rule_id, by_rule[rule_id], as_of) for rule_id in sorted(by_rule))
-    last_finding = max((h.last_at for h in hits), default=None)
+    # Advisory findings are reported apart and never block: only blocking ones decide.
+    blocking = [h for h in hits if pack.blocks(h.rule_id)]
+    last_finding = max((h.last_at for h in blocking), default=None)
 
     scopes = info.scopes if info else ()
     first_seen = info.first_seen if info else None
-    review, review_state, voided_by = _review_state(ledger, app_id, as_of)
+    review, review_state, voided_by = _review_state(ledger, app_id, as_of, pack)
     evidence = Evidence(
         # Unknown scopes (an import without --scopes) cannot show the app is unaffected.
         affected=pack.is_affected(scopes) if scopes else True,
         has_calls=bool(calls_per_day),
         observed_whole_window=first_seen is not None and first_seen <= window.start,
-        has_finding=bool(hits),
+        has_finding=bool(blocking),
         review=review_state,
     )
     verdict = make_decision(evidence)
@@ -264,7 +266,7 @@ def _hits(rule_id: str, rows: list[DailyCount], as_of: datetime) -> RuleHits:
 
 
 def _review_state(
-    ledger: Ledger, app_id: str, as_of: datetime
+    ledger: Ledger, app_id: str, as_of: datetime, pack: RulePack
 ) -> tuple[Review | None, ReviewState, Voiding | None]:
     reviews = [r for r in ledger.reviews(app_id) if r.at <= as_of]
     if not reviews:
@@ -276,19 +278,19 @@ def _review_state(
         case "pending":
             return latest, ReviewState.PENDING, None
         case "approved":
-            voiding = _first_finding_after(ledger, app_id, latest.at, as_of)
+            voiding = _first_finding_after(ledger, app_id, latest.at, as_of, pack)
             state = ReviewState.VOIDED if voiding else ReviewState.APPROVED
             return latest, state, voiding
     raise AssertionError(f"unknown review decision {latest.decision!r} of app {app_id!r}")
 
 
 def _first_finding_after(
-    ledger: Ledger, app_id: str, after: datetime, as_of: datetime
+    ledger: Ledger, app_id: str, after: datetime, as_of: datetime, pack: RulePack
 ) -> Voiding | None:
     rows = [
         r
         for r in ledger.rollups(app_id, after, as_of, kind=KIND_RULE)
-        if r.last_at > after and r.first_at <= as_of
+        if r.last_at > after and r.first_at <= as_of and pack.blocks(r.key)
     ]
     if not rows:
         return None
@@ -317,9 +319,10 @@ def _explain_verdict(d: Decision, pack: RulePack, window: str) -> str:
             scopes = ", ".join(sorted(pack.affected_scopes))
             return f"Holds none of the affected scopes ({scopes})."
         case Verdict.NOT_READY:
-            n = sum(h.count for h in d.hits)
+            blocking = [h for h in d.hits if pack.blocks(h.rule_id)]
+            n = sum(h.count for h in blocking)
             return (
-                f"{n} deprecated use(s) of {len(d.hits)} rule(s) in the {window}; last at"
+                f"{n} deprecated use(s) of {len(blocking)} rule(s) in the {window}; last at"
                 f" {stamp(d.last_finding_at)}. Eligible on {d.eligible_on} if it stops now."
             )
         case Verdict.INSUFFICIENT_EVIDENCE if not d.evidence.has_calls:

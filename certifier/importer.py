@@ -22,7 +22,7 @@ from miready.certifier.ledger.base import Ledger
 from miready.certifier.ledger.records import CallRecord
 from miready.contracts.params import body_key_paths, query_params
 from miready.contracts.redaction import redacted_example, token_id
-from miready.contracts.rules import CallFacts, RulePack
+from miready.contracts.rules import CallFacts, RulePack, selected_fields
 from miready.contracts.spec import OperationIndex, default_operations
 
 TOKEN_HEADERS = ("authentication", "authorization")
@@ -123,7 +123,8 @@ def classify(
     parts = urlsplit(call.url)
     match = ops.match(call.method, parts.path)
     template = match.operation.path if match else None
-    query_keys = tuple(dict.fromkeys(k for k, _ in parse_qsl(parts.query, keep_blank_values=True)))
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    query_keys = tuple(dict.fromkeys(k for k, _ in query))
     body, has_body = _json_body(call.body)
     params = query_params(query_keys) | (body_key_paths(body) if body is not None else frozenset())
     findings = pack.classify(
@@ -131,7 +132,10 @@ def classify(
             method=call.method,
             path_template=template,
             params=params,
+            selected_fields=selected_fields(v for k, v in query if k == "fields"),
+            path_params=match.path_params if match else {},
             headers=call.headers,
+            scopes=frozenset(scopes) if scopes else None,
             at=call.at,
         )
     )
@@ -154,8 +158,8 @@ def classify(
         status=call.status,
         latency_ms=call.latency_ms,
         params=tuple(sorted(params)),
-        findings=tuple(f.rule_id for f in findings),
-        examples={f.rule_id: example for f in findings},
+        findings=tuple(f.key for f in findings),
+        examples={f.key: example for f in findings},
         source="import",
     )
 

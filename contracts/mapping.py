@@ -1,15 +1,15 @@
-"""Typed loader for ``mapping.yaml``: the legacy order fields and endpoints, mapped onto FOs."""
+"""Typed loader for a pack's ``mapping.yaml``: legacy fields and endpoints, mapped onto new ones."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from miready.contracts import MAPPING_PATH
 from miready.contracts.errors import ContractError, Span
-from miready.contracts.yamlio import load_yaml, span_of
+from miready.contracts.validate import load_valid
+from miready.contracts.yamlio import span_of
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -52,7 +52,15 @@ class Mapping:
     endpoints: tuple[EndpointMapping, ...]
     tracking_event_fields: tuple[SimpleMapping, ...]
     order_input_params: tuple[SimpleMapping, ...]
+    legacy_views: frozenset[str] = frozenset()  # reads whose answer carries the legacy fields
+    first_fo_list: str | None = None  # "GET /path" listing an order's FOs, first one first
+    tracking_events: str | None = None  # "GET /path" of one FO's tracking events
     path: Path | None = None
+
+    def field_names(self) -> tuple[str, ...]:
+        """The top-level legacy field names (``shipping_tracking_number``), each once."""
+        names = [f.legacy.split(".")[0] for f in self.fields] + list(self.derived)
+        return tuple(dict.fromkeys(names))
 
     def view_fields(self) -> tuple[FieldMapping, ...]:
         return tuple(f for f in self.fields if f.view)
@@ -70,16 +78,10 @@ class Mapping:
         return None
 
 
-def _required(raw: dict[str, Any], key: str, path: Path) -> Any:
-    if key not in raw:
-        raise ContractError(f"missing key {key!r}", span_of(raw, path))
-    return raw[key]
-
-
 def _simple(raw: dict[str, Any], path: Path) -> SimpleMapping:
     return SimpleMapping(
-        legacy=_required(raw, "legacy", path),
-        fo=_required(raw, "fo", path),
+        legacy=raw["legacy"],
+        fo=raw["fo"],
         compatible=raw.get("compatible", True),
         transform=raw.get("transform"),
         note=raw.get("note"),
@@ -87,21 +89,19 @@ def _simple(raw: dict[str, Any], path: Path) -> SimpleMapping:
 
 
 def load_mapping(path: Path = MAPPING_PATH) -> Mapping:
-    raw = load_yaml(path)
-    if not isinstance(raw, dict):
-        raise ContractError("the mapping must be a YAML mapping", Span(path, 1))
+    raw = load_valid(path, "mapping.schema.json")
     fields = []
     seen: set[str] = set()
-    for row in _required(raw, "fields", path):
-        legacy = _required(row, "legacy", path)
+    for row in raw.get("fields", ()):
+        legacy = row["legacy"]
         if legacy in seen:
             raise ContractError(f"legacy field {legacy!r} is mapped twice", span_of(row, path))
         seen.add(legacy)
         fields.append(
             FieldMapping(
                 legacy=legacy,
-                seed=_required(row, "seed", path),
-                fo=_required(row, "fo", path),
+                seed=row["seed"],
+                fo=row["fo"],
                 transform=row.get("transform"),
                 compatible=row.get("compatible", True),
                 view=row.get("view", True),
@@ -111,15 +111,15 @@ def load_mapping(path: Path = MAPPING_PATH) -> Mapping:
         )
     endpoints = tuple(
         EndpointMapping(
-            legacy=_required(row, "legacy", path),
-            replacement=_required(row, "replacement", path),
-            action=_required(row, "action", path),
+            legacy=row["legacy"],
+            replacement=row["replacement"],
+            action=row["action"],
             example={k: v for k, v in row["example"].items() if k != "__line__"}
             if row.get("example")
             else None,
             span=span_of(row, path),
         )
-        for row in _required(raw, "endpoints", path)
+        for row in raw.get("endpoints", ())
     )
     return Mapping(
         source=raw.get("source", ""),
@@ -130,10 +130,15 @@ def load_mapping(path: Path = MAPPING_PATH) -> Mapping:
         endpoints=endpoints,
         tracking_event_fields=tuple(_simple(r, path) for r in raw.get("tracking_event_fields", [])),
         order_input_params=tuple(_simple(r, path) for r in raw.get("order_input_params", [])),
+        legacy_views=frozenset(raw.get("legacy_views", ())),
+        first_fo_list=(raw.get("first_fo") or {}).get("list"),
+        tracking_events=(raw.get("first_fo") or {}).get("tracking_events"),
         path=path,
     )
 
 
-@cache
 def default_mapping() -> Mapping:
-    return load_mapping(MAPPING_PATH)
+    """The default pack's mapping."""
+    from miready.contracts.pack import default_pack
+
+    return default_pack().mapping

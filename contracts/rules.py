@@ -1,32 +1,41 @@
-"""Rule packs as data, and the one generic engine that classifies a call into findings.
+"""A pack's rules as data, and the one generic engine that classifies a call into findings.
 
-A pack (``contracts/rules/*.yaml``) lists rules; each rule has a *kind*, a function registered in
-``RULE_KINDS`` that decides whether the rule applies to a call. The engine names no platform,
-endpoint or field: those live in the pack.
+``rules.yaml`` lists rules; each rule has a *kind*, a function registered in ``RULE_KINDS`` that
+decides whether the rule applies to a call, and optional conditions every kind shares (in force
+from/until, app kinds, API versions, the grace header). The engine names no platform, endpoint or
+field: those live in the pack.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-from miready.contracts import DEFAULT_PACK, PACKS_DIR, SCHEMAS_DIR
+from miready.contracts import DEFAULT_PACK
 from miready.contracts.errors import ContractError, Span
+from miready.contracts.manifest import GraceHeader, Manifest
 from miready.contracts.params import matching
-from miready.contracts.spec import OperationIndex, default_operations
-from miready.contracts.yamlio import load_yaml, span_of, strip_lines
+from miready.contracts.spec import OperationIndex
+from miready.contracts.validate import load_valid
+from miready.contracts.yamlio import span_of
+
+GRACED = "@graced"  # suffix of a graced finding's key; rule ids cannot contain "@"
 
 
 class Severity(StrEnum):
-    WARNING = "warning"
-    ERROR = "error"
+    """``blocking`` findings count for the verdict; ``advisory`` ones are reported apart."""
+
+    ADVISORY = "advisory"
+    BLOCKING = "blocking"
+
+
+class ApiVersions(StrEnum):
+    LEGACY = "legacy"  # versions up to and including the pack's last legacy version
+    CURRENT = "current"  # versions after it
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -38,12 +47,28 @@ class Rule:
     endpoints: frozenset[str]  # "METHOD /path/{template}"
     params: tuple[str, ...]
     replacement: str
-    seed_section: str
+    seed_section: str = ""
     api_type: str = "REST"
-    since: date | None = None
+    since: date | None = None  # in force from this day
+    until: date | None = None  # in force up to and including this day
     deadline: date | None = None
-    severity: Severity = Severity.ERROR
+    app_kinds: frozenset[str] = frozenset()  # empty: every app
+    api_versions: ApiVersions | None = None
+    graced: bool = False
+    scopes: frozenset[str] = frozenset()
+    severity: Severity = Severity.BLOCKING
     span: Span | None = None
+
+    @property
+    def blocking(self) -> bool:
+        return self.severity is Severity.BLOCKING
+
+    def in_force(self, day: date | None) -> bool:
+        if day is None:
+            return True
+        return (self.since is None or day >= self.since) and (
+            self.until is None or day <= self.until
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -53,7 +78,11 @@ class CallFacts:
     method: str
     path_template: str | None  # None when the call matched no operation
     params: frozenset[str] = frozenset()  # body key paths and ``query:`` keys
+    selected_fields: frozenset[str] = frozenset()  # field names asked for with ``fields=``
+    path_params: Mapping[str, str] = field(default_factory=dict)  # template values (api version)
     headers: Mapping[str, str] = field(default_factory=dict)  # lower-case names
+    scopes: frozenset[str] | None = None  # None: not known
+    app_kind: str | None = None
     at: datetime | None = None
 
     @property
@@ -61,24 +90,34 @@ class CallFacts:
         return f"{self.method.upper()} {self.path_template}" if self.path_template else None
 
 
+def selected_fields(values: Iterable[str]) -> frozenset[str]:
+    """The field names of ``fields=`` query values (``id,shipping_tracking_number``)."""
+    return frozenset(n.strip() for v in values for n in v.split(",") if n.strip())
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Finding:
     rule_id: str
     kind: str
     params: tuple[str, ...] = ()  # the parameter names that triggered it, if any
+    graced: bool = False  # sent the grace header while it still graced the call
+
+    @property
+    def key(self) -> str:
+        """What the ledger records: the rule id, marked when graced (a graced call never blocks)."""
+        return f"{self.rule_id}{GRACED}" if self.graced else self.rule_id
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GraceHeader:
-    """A request header that exempts a call while the grace period lasts (seed 001)."""
-
-    name: str
-    value: str | None
-    until: date | None
+def rule_of_key(key: str) -> tuple[str, bool]:
+    """``(rule id, graced)`` of a recorded finding key."""
+    return (key.removesuffix(GRACED), True) if key.endswith(GRACED) else (key, False)
 
 
 RuleKind = Callable[[Rule, CallFacts], Finding | None]
 RULE_KINDS: dict[str, RuleKind] = {}
+KINDS_WITH_PARAMS = frozenset(
+    {"deprecated_parameter", "missing_parameter", "legacy_field_selected"}
+)
 
 
 def rule_kind(func: RuleKind) -> RuleKind:
@@ -91,41 +130,92 @@ def rule_kind(func: RuleKind) -> RuleKind:
 
 @rule_kind
 def deprecated_endpoint(rule: Rule, call: CallFacts) -> Finding | None:
+    """Any call to one of the rule's endpoints."""
     return Finding(rule_id=rule.id, kind=rule.kind)
 
 
 @rule_kind
 def deprecated_parameter(rule: Rule, call: CallFacts) -> Finding | None:
+    """A body key path or query key matching one of ``params`` is present."""
     hits = matching(rule.params, call.params)
     return Finding(rule_id=rule.id, kind=rule.kind, params=hits) if hits else None
 
 
 @rule_kind
 def missing_parameter(rule: Rule, call: CallFacts) -> Finding | None:
+    """None of ``params`` is present (a fulfilment without ``location_id``)."""
     if matching(rule.params, call.params):
         return None
     return Finding(rule_id=rule.id, kind=rule.kind, params=rule.params)
 
 
+@rule_kind
+def legacy_field_selected(rule: Rule, call: CallFacts) -> Finding | None:
+    """A ``fields=`` query names one of ``params`` (legacy fields, from the mapping)."""
+    hits = tuple(sorted(set(rule.params) & call.selected_fields))
+    return Finding(rule_id=rule.id, kind=rule.kind, params=hits) if hits else None
+
+
+@rule_kind
+def missing_scope(rule: Rule, call: CallFacts) -> Finding | None:
+    """The app holds none of ``scopes`` that the feature needs (unknown scopes: no finding)."""
+    if call.scopes is None or rule.scopes & call.scopes:
+        return None
+    return Finding(rule_id=rule.id, kind=rule.kind, params=tuple(sorted(rule.scopes)))
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RulePack:
-    id: str
-    platform: str
-    title: str
-    source: str
-    documentation_url: str
-    window_days: int
-    affected_scopes: frozenset[str]
+    """The rules of a platform pack, with the manifest facts the engine and certifier read."""
+
+    manifest: Manifest
     rules: tuple[Rule, ...]
-    grace_header: GraceHeader | None = None
-    path: Path | None = None
+    path: Path | None = None  # the pack's folder
     _by_endpoint: dict[str, tuple[Rule, ...]] = field(default_factory=dict, repr=False)
+    _by_id: dict[str, Rule] = field(default_factory=dict, repr=False)
+
+    @property
+    def id(self) -> str:
+        return self.manifest.name
+
+    @property
+    def platform(self) -> str:
+        return self.manifest.platform
+
+    @property
+    def title(self) -> str:
+        return self.manifest.title
+
+    @property
+    def source(self) -> str:
+        return self.manifest.source
+
+    @property
+    def documentation_url(self) -> str:
+        return self.manifest.documentation_url
+
+    @property
+    def window_days(self) -> int:
+        return self.manifest.window_days
+
+    @property
+    def affected_scopes(self) -> frozenset[str]:
+        return self.manifest.affected_scopes
+
+    @property
+    def grace_header(self) -> GraceHeader | None:
+        return self.manifest.grace_header
 
     def rule(self, rule_id: str) -> Rule:
-        for r in self.rules:
-            if r.id == rule_id:
-                return r
-        raise KeyError(rule_id)
+        return self._by_id[rule_id]
+
+    def blocks(self, rule_id: str) -> bool:
+        """Whether a finding recorded as ``rule_id`` counts for the verdict (unknown rules do)."""
+        rule_id, graced = rule_of_key(rule_id)
+        if graced:
+            return False
+        rule = self._by_id.get(rule_id)
+        return rule is None or rule.blocking
 
     def is_affected(self, scopes: frozenset[str] | set[str] | tuple[str, ...]) -> bool:
         return bool(self.affected_scopes & set(scopes))
@@ -136,31 +226,46 @@ class RulePack:
         if endpoint is None:
             return []
         rules = self._by_endpoint.get(endpoint)
-        if not rules or self._in_grace(call):
+        if not rules:
             return []
+        day = call.at.date() if call.at else None
         findings = []
         for rule in rules:
-            if rule.since and call.at and call.at.date() < rule.since:
+            if not self._applies(rule, call, day):
                 continue
             finding = RULE_KINDS[rule.kind](rule, call)
-            if finding is not None:
-                findings.append(finding)
+            if finding is None:
+                continue
+            if rule.graced and self._graced(call, day):
+                finding = Finding(
+                    rule_id=finding.rule_id, kind=finding.kind, params=finding.params, graced=True
+                )
+            findings.append(finding)
         return findings
 
-    def _in_grace(self, call: CallFacts) -> bool:
+    def _applies(self, rule: Rule, call: CallFacts, day: date | None) -> bool:
+        if not rule.in_force(day):
+            return False
+        if rule.app_kinds and call.app_kind not in rule.app_kinds:
+            return False
+        if rule.api_versions is not None:
+            name = self.manifest.version_parameter or ""
+            version, last = call.path_params.get(name), self.manifest.last_legacy_version
+            if version is None or last is None:
+                return False
+            # API versions are ISO-like (2019-07): string order is date order.
+            legacy = version <= last
+            return legacy == (rule.api_versions is ApiVersions.LEGACY)
+        return True
+
+    def _graced(self, call: CallFacts, day: date | None) -> bool:
         grace = self.grace_header
         if grace is None:
             return False
         sent = call.headers.get(grace.name.lower())
-        if sent is None or (grace.value is not None and sent != grace.value):
+        if sent is None or (grace.value is not None and sent.strip().lower() != grace.value):
             return False
-        return grace.until is None or call.at is None or call.at.date() <= grace.until
-
-
-@cache
-def _pack_validator() -> jsonschema.Draft202012Validator:
-    schema = json.loads((SCHEMAS_DIR / "rules.schema.json").read_text(encoding="utf-8"))
-    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+        return grace.until is None or day is None or day < grace.until
 
 
 def _date(value: Any) -> date | None:
@@ -169,73 +274,74 @@ def _date(value: Any) -> date | None:
     return date.fromisoformat(str(value))
 
 
-def _rule_from_dict(raw: dict[str, Any], path: Path, ops: OperationIndex) -> Rule:
+def _rule_from_dict(
+    raw: dict[str, Any], path: Path, ops: OperationIndex, mapping_fields: tuple[str, ...]
+) -> Rule:
     span = span_of(raw, path)
-    if raw["kind"] not in RULE_KINDS:
+    rid, kind = raw["id"], raw["kind"]
+    if kind not in RULE_KINDS:
         known = ", ".join(sorted(RULE_KINDS))
-        raise ContractError(
-            f"rule {raw['id']!r}: unknown kind {raw['kind']!r} (known: {known})", span
-        )
+        raise ContractError(f"rule {rid!r}: unknown kind {kind!r} (known: {known})", span)
     for endpoint in raw["endpoints"]:
         if ops.by_endpoint(endpoint) is None:
             raise ContractError(
-                f"rule {raw['id']!r}: endpoint {endpoint!r} is not an operation of openapi.yaml",
-                span,
+                f"rule {rid!r}: endpoint {endpoint!r} is not an operation of openapi.yaml", span
             )
-    if raw["kind"] != "deprecated_endpoint" and not raw.get("params"):
-        raise ContractError(f"rule {raw['id']!r}: kind {raw['kind']!r} needs params", span)
+    params = tuple(raw.get("params", ()))
+    if raw.get("params_from_mapping") == "fields":
+        params += mapping_fields
+    if kind in KINDS_WITH_PARAMS and not params:
+        raise ContractError(f"rule {rid!r}: kind {kind!r} needs params", span)
+    if kind == "missing_scope" and not raw.get("scopes"):
+        raise ContractError(f"rule {rid!r}: kind {kind!r} needs scopes", span)
     return Rule(
-        id=raw["id"],
-        kind=raw["kind"],
+        id=rid,
+        kind=kind,
         title=raw["title"],
         description=" ".join(str(raw["description"]).split()),
         endpoints=frozenset(raw["endpoints"]),
-        params=tuple(raw.get("params", ())),
+        params=params,
         replacement=raw["replacement"],
-        seed_section=raw["seed_section"],
+        seed_section=raw.get("seed_section", ""),
         api_type=raw.get("api_type", "REST"),
         since=_date(raw.get("since")),
+        until=_date(raw.get("until")),
         deadline=_date(raw.get("deadline")),
-        severity=Severity(raw.get("severity", "error")),
+        app_kinds=frozenset(raw.get("app_kinds", ())),
+        api_versions=ApiVersions(raw["api_versions"]) if "api_versions" in raw else None,
+        graced=bool(raw.get("graced", False)),
+        scopes=frozenset(raw.get("scopes", ())),
+        severity=Severity(raw.get("severity", Severity.BLOCKING)),
         span=span,
     )
 
 
-def resolve_pack_path(name_or_path: str | Path | None) -> Path:
-    """A pack name (``tiendanube-multi-inventory``) or a path to a YAML file."""
-    if name_or_path is None:
-        name_or_path = DEFAULT_PACK
-    candidate = Path(name_or_path)
-    if candidate.is_dir():
-        candidate = candidate / "rules.yaml"
-    if candidate.suffix in (".yaml", ".yml") or candidate.exists():
-        return candidate
-    path = PACKS_DIR / str(name_or_path) / "rules.yaml"
-    if not path.exists():
-        known = ", ".join(sorted(p.parent.name for p in PACKS_DIR.glob("*/rules.yaml")))
-        raise ContractError(f"no rule pack named {name_or_path!r} (known: {known})")
-    return path
-
-
-def load_rule_pack(
-    name_or_path: str | Path | None = None, operations: OperationIndex | None = None
+def load_rules(
+    path: Path,
+    manifest: Manifest,
+    operations: OperationIndex,
+    mapping_fields: tuple[str, ...] = (),
 ) -> RulePack:
-    """Load and check a rule pack: schema, unknown kinds, duplicate ids, unknown endpoints."""
-    path = resolve_pack_path(name_or_path)
-    raw = load_yaml(path)
-    errors = sorted(_pack_validator().iter_errors(strip_lines(raw)), key=lambda e: list(e.path))
-    if errors:
-        e = errors[0]
-        where = "/".join(str(p) for p in e.absolute_path) or "(top)"
-        raise ContractError(f"{where}: {e.message}", Span(path, _line_at(raw, e.absolute_path)))
-    ops = operations or default_operations()
+    """Load a pack's ``rules.yaml``: schema, unknown kinds, duplicate ids, unknown endpoints."""
+    raw = load_valid(path, "rules.schema.json")
     rules: list[Rule] = []
-    seen: dict[str, Span] = {}
+    seen: dict[str, Span | None] = {}
     for entry in raw["rules"]:
-        rule = _rule_from_dict(entry, path, ops)
+        rule = _rule_from_dict(entry, path, operations, mapping_fields)
         if rule.id in seen:
             raise ContractError(
                 f"duplicate rule id {rule.id!r} (first at {seen[rule.id]})", rule.span
+            )
+        if rule.app_kinds and manifest.app_kinds and not rule.app_kinds <= set(manifest.app_kinds):
+            unknown = sorted(rule.app_kinds - set(manifest.app_kinds))
+            raise ContractError(
+                f"rule {rule.id!r}: app kinds {unknown} are not in pack.yaml's app_kinds", rule.span
+            )
+        if rule.api_versions and not (manifest.version_parameter and manifest.last_legacy_version):
+            raise ContractError(
+                f"rule {rule.id!r}: api_versions needs api.version_parameter and"
+                " api.last_legacy_version in pack.yaml",
+                rule.span,
             )
         seen[rule.id] = rule.span
         rules.append(rule)
@@ -243,38 +349,26 @@ def load_rule_pack(
     for rule in rules:
         for endpoint in sorted(rule.endpoints):
             by_endpoint.setdefault(endpoint, []).append(rule)
-    grace = raw.get("grace_header")
     return RulePack(
-        id=raw["pack"],
-        platform=raw["platform"],
-        title=raw["title"],
-        source=raw.get("source", ""),
-        documentation_url=raw.get("documentation_url", ""),
-        window_days=raw["window_days"],
-        affected_scopes=frozenset(raw["affected_scopes"]),
+        manifest=manifest,
         rules=tuple(rules),
-        grace_header=GraceHeader(
-            name=grace["name"], value=grace.get("value"), until=_date(grace.get("until"))
-        )
-        if grace
-        else None,
-        path=path,
+        path=path.parent,
         _by_endpoint={k: tuple(v) for k, v in by_endpoint.items()},
+        _by_id={r.id: r for r in rules},
     )
 
 
-def _line_at(raw: Any, where: Any) -> int:
-    node, line = raw, 1
-    for key in where:
-        try:
-            node = node[key]
-        except (KeyError, IndexError, TypeError):
-            break
-        if isinstance(node, dict):
-            line = node.get("__line__", line)
-    return line
+def load_rule_pack(name_or_path: str | Path | None = None) -> RulePack:
+    """The rules of a platform pack, by name or folder (see ``contracts.pack.load_pack``)."""
+    from miready.contracts.pack import load_pack
+
+    return load_pack(name_or_path).rules
 
 
-@cache
+__all__ = ["DEFAULT_PACK", "GraceHeader"]
+
+
 def default_rule_pack() -> RulePack:
-    return load_rule_pack(DEFAULT_PACK)
+    from miready.contracts.pack import default_pack
+
+    return default_pack().rules

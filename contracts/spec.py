@@ -1,10 +1,9 @@
-"""The operations of ``openapi.yaml`` and matching a raw request onto one of them."""
+"""The operations of a pack's ``openapi.yaml`` and matching a raw request onto one of them."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 import yaml
@@ -118,7 +117,8 @@ def load_operations(path: Path = OPENAPI_PATH) -> OperationIndex:
     return OperationIndex(operations, prefix)
 
 
-@cache
 def default_operations() -> OperationIndex:
-    """The spec shipped in ``contracts/``, loaded once per process."""
-    return load_operations(OPENAPI_PATH)
+    """The default pack's spec, loaded once per process."""
+    from miready.contracts.pack import default_pack
+
+    return default_pack().operations

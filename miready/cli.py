@@ -37,14 +37,14 @@ def _parser() -> argparse.ArgumentParser:
     cert.add_argument("--as-of", help="ISO 8601 date or datetime (default: now)")
     cert.add_argument("--format", choices=FORMATS, default="text")
     cert.add_argument("--out", help="write the report to this file")
-    cert.add_argument("--rules", help="rule pack name or YAML path")
+    cert.add_argument("--rules", metavar="PACK", help="platform pack: a name or a folder")
 
     imp = sub.add_parser("import", help="classify captured traffic (HAR or mitmproxy flows)")
     imp.add_argument("file", metavar="FILE")
     imp.add_argument("--ledger", default=DEFAULT_LEDGER_URL)
     imp.add_argument("--app", dest="app_id", metavar="ID")
     imp.add_argument("--scopes", nargs="*", default=None)
-    imp.add_argument("--rules", help="rule pack name or YAML path")
+    imp.add_argument("--rules", metavar="PACK", help="platform pack: a name or a folder")
 
     rev = sub.add_parser("review", help="record a manual review of an app")
     rev.add_argument("--ledger", default=DEFAULT_LEDGER_URL)

@@ -7,7 +7,13 @@ from typing import Any
 
 from miready.contracts.errors import ContractError
 from miready.contracts.params import body_key_paths, query_params
-from miready.contracts.rules import DEFAULT_PACK, CallFacts, RulePack, load_rule_pack
+from miready.contracts.rules import (
+    DEFAULT_PACK,
+    CallFacts,
+    RulePack,
+    load_rule_pack,
+    selected_fields,
+)
 from miready.proxy.flowstate import call_state
 from mitmproxy import ctx, exceptions, http
 
@@ -54,8 +60,8 @@ class Classifier:
             "miready_rules",
             str,
             DEFAULT_PACK,
-            "The rule pack that classifies calls: a pack name from contracts/rules/ "
-            f"(default {DEFAULT_PACK}) or a path to a pack YAML file.",
+            "The platform pack that classifies calls: a pack name from contracts/packs/ "
+            f"(default {DEFAULT_PACK}) or a pack folder.",
         )
         loader.add_option(
             "miready_max_parse_bytes",
@@ -92,6 +98,8 @@ class Classifier:
                 method=state.method,
                 path_template=state.match.operation.path if state.match else None,
                 params=params,
+                selected_fields=selected_fields(flow.request.query.get_all("fields")),
+                path_params=state.match.path_params if state.match else {},
                 headers={k.lower(): v for k, v in flow.request.headers.items()},
                 at=state.at,
             )

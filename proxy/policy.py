@@ -15,13 +15,12 @@ from enum import StrEnum
 from typing import Any
 from urllib.parse import quote
 
+from miready.contracts.pack import pack_of
 from miready.contracts.rules import Finding, RulePack
-from miready.contracts.spec import Match, default_operations
+from miready.contracts.spec import Match
 from miready.proxy.flowstate import CallState, call_state
 from mitmproxy import ctx, exceptions, http
 
-DEFAULT_DEPRECATED_SINCE = "2023-03-01"  # seed 004: the fulfillment-order endpoints, March 2023
-DEFAULT_SUNSET = "2026-12-31"
 _ENDPOINT = re.compile(r"^(GET|PUT|POST|PATCH|DELETE|HEAD|OPTIONS)\s+(/\S*)")
 _TEMPLATE_VAR = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -36,11 +35,13 @@ class Policy(StrEnum):
 @dataclass(frozen=True, slots=True)
 class PolicySpec:
     policy: Policy
-    deprecated_since: date
-    sunset: date
+    deprecated_since: date | None  # None: the pack's decision.deprecated_since
+    sunset: date | None  # None: the pack's decision.sunset
 
 
-def parse_date(value: str, what: str) -> date:
+def parse_date(value: str, what: str) -> date | None:
+    if not value:
+        return None
     try:
         return date.fromisoformat(value)
     except ValueError as e:
@@ -66,7 +67,7 @@ def _quoted(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def successor_link(replacement: str, match: Match | None, docs_url: str) -> str:
+def successor_link(replacement: str, match: Match | None, docs_url: str, prefix: str) -> str:
     """A ``rel="successor-version"`` link naming the replacement of a rule."""
     m = _ENDPOINT.match(replacement)
     if m is None:
@@ -79,7 +80,6 @@ def successor_link(replacement: str, match: Match | None, docs_url: str) -> str:
         return quote(value, safe="") if value is not None else quote(var.group(0), safe="")
 
     path = _TEMPLATE_VAR.sub(fill, template)
-    prefix = default_operations().prefix
     if match and match.store_id is not None:
         prefix = prefix.replace("{store_id}", quote(match.store_id, safe=""))
     else:
@@ -95,18 +95,24 @@ def deprecation_headers(
     if not findings:
         return []
     rules = [pack.rule(f.rule_id) for f in findings]
-    since = min((r.since for r in rules if r.since), default=spec.deprecated_since)
-    sunset = min((r.deadline for r in rules if r.deadline), default=spec.sunset)
+    decision = pack.manifest
+    since = min(
+        (r.since for r in rules if r.since),
+        default=spec.deprecated_since or decision.deprecated_since,
+    )
+    sunset = min((r.deadline for r in rules if r.deadline), default=spec.sunset or decision.sunset)
+    prefix = pack_of(pack).operations.prefix
     links = [f'<{pack.documentation_url}>; rel="deprecation"; type="text/html"']
     for rule in rules:
-        link = successor_link(rule.replacement, match, pack.documentation_url)
+        link = successor_link(rule.replacement, match, pack.documentation_url, prefix)
         if link not in links:
             links.append(link)
-    return [
-        ("Deprecation", f"@{int(_midnight(since).timestamp())}"),
-        ("Sunset", format_datetime(_midnight(sunset), usegmt=True)),
-        ("Link", ", ".join(links)),
-    ]
+    headers = []
+    if since is not None:
+        headers.append(("Deprecation", f"@{int(_midnight(since).timestamp())}"))
+    if sunset is not None:
+        headers.append(("Sunset", format_datetime(_midnight(sunset), usegmt=True)))
+    return [*headers, ("Link", ", ".join(links))]
 
 
 def gone_body(state: CallState, pack: RulePack) -> dict[str, Any]:
@@ -136,7 +142,7 @@ class DeprecationPolicy:
     def __init__(self, pack_source: Any) -> None:
         # The classifier owns the rule pack; read it from there so both always agree.
         self.pack_source = pack_source
-        self.spec = parse_policy(Policy.OBSERVE, DEFAULT_DEPRECATED_SINCE, DEFAULT_SUNSET)
+        self.spec = parse_policy(Policy.OBSERVE, "", "")
 
     def load(self, loader: Any) -> None:
         loader.add_option(
@@ -152,14 +158,16 @@ class DeprecationPolicy:
         loader.add_option(
             "miready_deprecated_since",
             str,
-            DEFAULT_DEPRECATED_SINCE,
-            "ISO date for the Deprecation header when a rule has no 'since' date.",
+            "",
+            "ISO date for the Deprecation header when a rule has no 'since' date"
+            " (default: the pack's decision.deprecated_since).",
         )
         loader.add_option(
             "miready_sunset",
             str,
-            DEFAULT_SUNSET,
-            "ISO date for the Sunset header when a rule has no 'deadline' date.",
+            "",
+            "ISO date for the Sunset header when a rule has no 'deadline' date"
+            " (default: the pack's decision.sunset).",
         )
 
     def configure(self, updated: set[str]) -> None:

@@ -13,8 +13,9 @@ from miready.certifier.coverage import FamilyCoverage, coverage
 from miready.certifier.decision import Decision, RuleHits, Verdict, decide
 from miready.certifier.ledger.base import Ledger
 from miready.certifier.ledger.records import AppInfo
-from miready.contracts.mapping import Mapping, default_mapping
-from miready.contracts.rules import Rule, RulePack
+from miready.contracts.mapping import Mapping
+from miready.contracts.pack import pack_of
+from miready.contracts.rules import Rule, RulePack, rule_of_key
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -85,7 +86,7 @@ def build_report(
     mapping: Mapping | None = None,
     generated_at: datetime | None = None,
 ) -> Report:
-    mapping = mapping or default_mapping()
+    mapping = mapping or pack_of(pack).mapping
     reports = tuple(build_app_report(ledger, pack, as_of, app, mapping) for app in apps)
     return Report(
         as_of=as_of,
@@ -118,7 +119,7 @@ def _finding(
     pack: RulePack, mapping: Mapping, hits: RuleHits, example: str | None
 ) -> FindingReport:
     try:
-        rule = pack.rule(hits.rule_id)
+        rule = pack.rule(rule_of_key(hits.rule_id)[0])
     except KeyError:
         # Recorded under another pack (or an older version of it): report what we know.
         rule = Rule(

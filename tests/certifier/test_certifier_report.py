@@ -234,7 +234,7 @@ def test__certify__an_empty_ledger__should_not_pass(ledger, ledger_url, tmp_path
         ({"as_of": "2024-05-20T12:00:00"}, "has no UTC offset"),
         ({"fmt": "pdf"}, "unknown format 'pdf'"),
         ({"apps": ["ghost"]}, "no app 'ghost' in the ledger"),
-        ({"rules": "no-such-pack"}, "no rule pack named"),
+        ({"rules": "no-such-pack"}, "no platform pack named"),
         ({"ledger_url": "sqlite:///does/not/exist.db"}, "no ledger at"),
         ({"ledger_url": "mysql://x"}, "unsupported ledger URL"),
         ({"out": "/nonexistent-dir/r.json"}, "cannot write the report"),

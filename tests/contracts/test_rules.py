@@ -1,14 +1,9 @@
 """The default rule pack and the rule engine, one row per seed-004 deprecation."""
 
-from datetime import UTC, datetime
-from pathlib import Path
-
 import pytest
-from miready.contracts.errors import ContractError
+from miready.contracts.mapping import default_mapping
 from miready.contracts.params import body_key_paths, query_params
-from miready.contracts.rules import CallFacts, default_rule_pack, load_rule_pack
-
-BROKEN = Path(__file__).parent / "broken_packs"
+from miready.contracts.rules import CallFacts, default_rule_pack
 
 
 def facts(endpoint: str, body=None, query=(), headers=None, at=None) -> CallFacts:
@@ -127,7 +122,8 @@ SHIPPING_PARAMS = [
 @pytest.mark.parametrize("endpoint", ["POST /orders", "POST /draft_orders"])
 @pytest.mark.parametrize("param", SHIPPING_PARAMS)
 def test__classify__a_deprecated_order_param__should_give_its_own_rule(endpoint, param):
-    found = default_rule_pack().classify(facts(endpoint, {param: "x", "products": []}))
+    call = facts(endpoint, {param: "x", "products": []})
+    found = default_rule_pack().classify(call)
     assert [(f.rule_id, f.params) for f in found] == [(f"param.order.{param}", (param,))]
 
 
@@ -141,35 +137,41 @@ def test__classify__an_unknown_call__should_give_nothing():
     assert default_rule_pack().classify(CallFacts(method="GET", path_template=None)) == []
 
 
-def test__classify__with_a_grace_header__should_exempt_until_its_date(tmp_path):
-    text = (Path(default_rule_pack().path)).read_text()
-    pack_file = tmp_path / "grace.yaml"
-    pack_file.write_text(
-        text.replace(
-            "rules:\n", 'grace_header: {name: X-Legacy-Bypass, until: "2020-01-31"}\nrules:\n', 1
-        )
-    )
-    pack = load_rule_pack(pack_file)
-    call_in = facts(
-        "POST /orders/{order_id}/pack",
-        {},
-        headers={"x-legacy-bypass": "1"},
-        at=datetime(2020, 1, 31, 23, 0, tzinfo=UTC),
-    )
-    call_after = facts(
-        "POST /orders/{order_id}/pack",
-        {},
-        headers={"x-legacy-bypass": "1"},
-        at=datetime(2020, 2, 1, tzinfo=UTC),
-    )
-    assert pack.classify(call_in) == []
-    assert [f.rule_id for f in pack.classify(call_after)] == ["endpoint.orders.pack"]
+def test__classify__listing_fulfillment_events__should_give_the_blocking_list_rule():
+    pack = default_rule_pack()
+    assert rule_ids(facts("GET /orders/{order_id}/fulfillments")) == [
+        "endpoint.orders.fulfillments.list"
+    ]
+    assert pack.rule("endpoint.orders.fulfillments.list").blocking
 
 
-@pytest.mark.parametrize("broken", sorted(BROKEN.glob("*.yaml")), ids=lambda p: p.stem)
-def test__load_rule_pack__a_broken_pack__should_fail_with_its_expected_message(broken):
-    expected = broken.with_suffix(".expected").read_text().strip()
-    with pytest.raises(ContractError) as info:
-        load_rule_pack(broken)
-    assert expected in str(info.value)
-    assert str(info.value).startswith(str(broken))
+@pytest.mark.parametrize(
+    ("endpoint", "selected", "expected"),
+    [
+        ("GET /orders", {"id", "shipping_tracking_number"}, ("shipping_tracking_number",)),
+        (
+            "GET /orders/{order_id}",
+            {"shipping", "shipping_status"},
+            ("shipping", "shipping_status"),
+        ),
+        ("GET /orders", {"id", "fulfillments"}, None),
+        ("GET /orders", set(), None),
+    ],
+)
+def test__classify__legacy_fields_named_in_fields__should_give_an_advisory_finding(
+    endpoint, selected, expected
+):
+    method, path = endpoint.split(" ", 1)
+    call = CallFacts(method=method, path_template=path, selected_fields=frozenset(selected))
+    found = default_rule_pack().classify(call)
+    if expected is None:
+        assert found == []
+        return
+    assert [(f.rule_id, f.params) for f in found] == [("field.order.legacy-selected", expected)]
+    assert not default_rule_pack().blocks("field.order.legacy-selected")
+
+
+def test__legacy_field_rule__should_take_its_field_names_from_the_mapping():
+    rule = default_rule_pack().rule("field.order.legacy-selected")
+    assert set(rule.params) == set(default_mapping().field_names())
+    assert "shipping_tracking_number" in rule.params

@@ -118,6 +118,8 @@ def legacy_app_script(app) -> list[tuple[str, int]]:
     call("PATCH", "/v1/1/products/20/variants", [{"id": 201, "stock": 12}])
     call("POST", "/v1/1/products/20/variants/stock", {"action": "replace", "value": 12})
     call("POST", f"/v1/1/orders/{order_id}/pack")
+    call("GET", f"/v1/1/orders/{order_id}/fulfillments")
+    call("GET", "/v1/1/orders?fields=id,shipping_tracking_number")
     call(
         "POST",
         f"/v1/1/orders/{order_id}/fulfill",
@@ -269,6 +271,8 @@ def test__legacy_app__every_deprecated_endpoint_and_parameter__is_recorded_with_
         "endpoint.orders.fulfillments.create",
         "endpoint.orders.fulfillments.get",
         "endpoint.orders.fulfillments.delete",
+        "endpoint.orders.fulfillments.list",
+        "field.order.legacy-selected",
         "param.variant.stock.no-location",
     ):
         assert rules[rule_id] == 1, rule_id

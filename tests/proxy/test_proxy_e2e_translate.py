@@ -134,4 +134,5 @@ def test__translate__findings_are_recorded_as_under_every_policy(run):
         "endpoint.orders.fulfillments.create",
         "endpoint.orders.fulfillments.get",
         "endpoint.orders.fulfillments.delete",
+        "endpoint.orders.fulfillments.list",
     }
