@@ -138,7 +138,12 @@ def _app(a: AppReport) -> str:
         f'<div class="legend small"><span style="background:{CALLS_COLOUR}"></span>calls'
         f'<span style="background:{DEPRECATED_COLOUR}"></span>deprecated calls</div>'
         f"<h3>Coverage</h3>{_coverage(a)}"
-        + (f"<h3>Findings</h3>{_findings(a.findings)}" if a.findings else "")
+        + (f"<h3>Findings</h3>{_findings(a.blocking_findings)}" if a.blocking_findings else "")
+        + (
+            f"<h3>Advisory (never blocks)</h3>{_findings(a.advisory_findings)}"
+            if a.advisory_findings
+            else ""
+        )
         + "</section>"
     )
 

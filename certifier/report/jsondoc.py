@@ -28,6 +28,14 @@ def to_document(report: Report) -> dict[str, Any]:
         "rule_pack": {
             "id": pack.id,
             "title": pack.title,
+            "platform": pack.platform,
+            "policy": pack.manifest.policy.value,
+            "wording": {
+                "ready": pack.manifest.wording.ready,
+                "not_ready": pack.manifest.wording.not_ready,
+                "policy": pack.manifest.wording.policy,
+                "advisory": pack.manifest.wording.advisory,
+            },
             "window_days": pack.window_days,
             "affected_scopes": sorted(pack.affected_scopes),
             "documentation_url": pack.documentation_url,
@@ -108,6 +116,8 @@ def _finding(f: FindingReport) -> dict[str, Any]:
     return {
         "rule_id": rule.id,
         "kind": rule.kind,
+        "severity": "blocking" if f.blocking else "advisory",
+        "graced": f.graced,
         "title": rule.title,
         "description": rule.description,
         "endpoint": f.endpoint,

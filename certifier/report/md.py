@@ -6,7 +6,7 @@ import json
 
 from miready.certifier.decision import Verdict
 from miready.certifier.report.formats import FORMATS
-from miready.certifier.report.model import AppReport, Report, stamp
+from miready.certifier.report.model import AppReport, FindingReport, Report, stamp
 
 ICONS = {
     Verdict.NOT_AFFECTED: "⚪",
@@ -28,7 +28,7 @@ def render_md(report: Report) -> str:
         f"## {'✅' if report.ready else '❌'} {pack.title}",
         "",
         f"As of **{stamp(report.as_of)}**, window **{pack.window_days} days**"
-        f" ([rules]({pack.documentation_url})).",
+        f" ([rules]({pack.documentation_url})). {pack.manifest.wording.policy}",
         "",
         "| App | Verdict | Calls | Deprecated | Eligible on | Coverage |",
         "|---|---|---:|---:|---|---|",
@@ -61,24 +61,32 @@ def _details(a: AppReport) -> str:
     lines = ["", "<details>" if d.ready else "<details open>"]
     lines.append(f"<summary><b>{a.app_id}</b>: {d.verdict.value}</summary>")
     lines += ["", _cell(d.reason), ""]
-    if a.findings:
+    for title, findings in (("", a.blocking_findings), ("Advisory", a.advisory_findings)):
+        if findings:
+            lines += _findings(title, findings)
+    lines += ["", "</details>", ""]
+    return "\n".join(lines)
+
+
+def _findings(title: str, findings: tuple[FindingReport, ...]) -> list[str]:
+    lines = [f"**{title}** (never blocks)", ""] if title else []
+    if findings:
         lines += ["| Rule | Calls | First seen | Last seen | Replacement |"]
         lines += ["|---|---:|---|---|---|"]
-        for f in a.findings:
+        for f in findings:
             lines.append(
                 f"| [`{f.rule.id}`]({f.documentation_url}) {_cell(f.rule.title)} | {f.hits.count}"
                 f" | {stamp(f.hits.first_at)} | {stamp(f.hits.last_at)}"
                 f" | {_cell('; '.join(f'`{r}`' for r in f.replacements))} |"
             )
         lines.append("")
-        for f in a.findings:
+        for f in findings:
             per_day = ", ".join(f"{day:%m-%d} {n}" for day, n in sorted(f.hits.per_day.items()))
             lines.append(f"- `{f.rule.id}` on `{f.endpoint}`: {_cell(f.rule.description)}")
             lines.append(f"  per day: {per_day}")
             if f.example is not None:
                 lines.append(f"  example: `{json.dumps(f.example, separators=(',', ':'))}`")
-    lines += ["", "</details>", ""]
-    return "\n".join(lines)
+    return lines
 
 
 def _cell(text: str) -> str:

@@ -25,6 +25,8 @@ class FindingReport:
     example: Any  # the redacted example (parsed JSON), None when none was recorded
     replacements: tuple[str, ...]  # the rule's replacement, then the mapping's rows
     documentation_url: str
+    blocking: bool = True  # counts for the verdict; advisory and graced findings do not
+    graced: bool = False
 
     @property
     def endpoint(self) -> str:
@@ -56,6 +58,15 @@ class AppReport:
     @property
     def verdict(self) -> Verdict:
         return self.decision.verdict
+
+    @property
+    def blocking_findings(self) -> tuple[FindingReport, ...]:
+        return tuple(f for f in self.findings if f.blocking)
+
+    @property
+    def advisory_findings(self) -> tuple[FindingReport, ...]:
+        """Advisory and graced findings: reported apart, never blocking."""
+        return tuple(f for f in self.findings if not f.blocking)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -135,6 +146,8 @@ def _finding(
     return FindingReport(
         rule=rule,
         hits=hits,
+        blocking=pack.blocks(hits.rule_id),
+        graced=rule_of_key(hits.rule_id)[1],
         example=_parse(example),
         replacements=replacements(rule, mapping),
         documentation_url=doc_link(pack, rule),

@@ -7,7 +7,7 @@ import json
 
 from miready.certifier.decision import Verdict
 from miready.certifier.report.formats import FORMATS
-from miready.certifier.report.model import AppReport, Report, stamp
+from miready.certifier.report.model import AppReport, FindingReport, Report, stamp
 from rich.console import Console
 from rich.table import Table
 
@@ -38,6 +38,7 @@ def write(console: Console, report: Report) -> None:
         f"[bold]{pack.title}[/bold]  as of {stamp(report.as_of)}"
         f"  window {pack.window_days} days  ledger {report.ledger_url}"
     )
+    console.print(pack.manifest.wording.policy)
     table = Table(show_lines=False)
     for column in ("App", "Verdict", "Observed since", "Calls", "Deprecated", "Eligible on"):
         table.add_column(column, no_wrap=column != "App")
@@ -73,15 +74,21 @@ def _details(console: Console, a: AppReport) -> None:
     d = a.decision
     style = STYLES[d.verdict]
     console.print(f"\n[bold]{a.app_id}[/bold]: [{style}]{d.verdict.value}[/]. {d.reason}")
-    if not a.findings:
-        return
+    if a.blocking_findings:
+        _findings(console, a.blocking_findings)
+    if a.advisory_findings:
+        console.print("Advisory (never blocks):")
+        _findings(console, a.advisory_findings)
+
+
+def _findings(console: Console, findings: tuple[FindingReport, ...]) -> None:
     table = Table(show_lines=True)
     table.add_column("Rule")
     table.add_column("Calls", justify="right")
     table.add_column("First / last seen", no_wrap=True)
     table.add_column("Per day")
     table.add_column("Example / replacement")
-    for f in a.findings:
+    for f in findings:
         per_day = ", ".join(f"{day:%m-%d}: {n}" for day, n in sorted(f.hits.per_day.items()))
         example = json.dumps(f.example, separators=(",", ":")) if f.example is not None else "-"
         table.add_row(
