@@ -91,7 +91,21 @@ def test__a_made_up_pack_folder__should_import_certify_and_report_with_no_code_c
     assert report["rule_pack"]["id"] == "acme-widgets"
     assert report["rule_pack"]["window_days"] == 7
     md = tmp_path / "r.md"
-    main(["certify", "--ledger", ledger, "--rules", str(ACME), "--format", "md", "--out", str(md)])
+    as_of = ["--as-of", report["as_of"]]
+    main(
+        [
+            "certify",
+            "--ledger",
+            ledger,
+            "--rules",
+            str(ACME),
+            *as_of,
+            "--format",
+            "md",
+            "--out",
+            str(md),
+        ]
+    )
     assert "Acme widget readiness (test pack)" in md.read_text()
     assert "Acme hides apps that are not widget ready" in md.read_text()  # the pack's wording
     advisory = [f["rule_id"] for f in app["findings"] if f["severity"] == "advisory"]
