@@ -48,6 +48,9 @@ class Ledger(Protocol):
 
     def count_calls(self) -> int: ...
 
+    def stored_calls(self, app_id: str) -> list[CallRecord]:
+        """The app's stored calls, oldest first, as records (no examples): for re-classifying."""
+
     def close(self) -> None: ...
 
 

@@ -220,6 +220,38 @@ class SqliteLedger:
             for r in rows
         ]
 
+    def stored_calls(self, app_id: str) -> list[CallRecord]:
+        rows = self._run(
+            f"read the calls of {app_id!r}",
+            lambda c: c.execute(
+                "SELECT at, app_id, store_id, token_id, operation_id, method, path_template,"
+                " status, latency_ms, params, findings, source FROM calls WHERE app_id = ?"
+                " ORDER BY at, id",
+                (app_id,),
+            ).fetchall(),
+        )
+        info = self.app(app_id)
+        scopes = info.scopes if info else ()
+        return [
+            CallRecord(
+                at=_time(row[0]),
+                app_id=row[1],
+                app_name=info.name if info else None,
+                store_id=row[2],
+                token_id=row[3],
+                scopes=scopes,
+                operation_id=row[4],
+                method=row[5],
+                path_template=row[6],
+                status=row[7],
+                latency_ms=row[8],
+                params=tuple(_stored_list(row[9])),
+                findings=tuple(_stored_list(row[10])),
+                source=row[11],
+            )
+            for row in rows
+        ]
+
     def count_calls(self) -> int:
         return self._run(
             "count calls", lambda c: c.execute("SELECT count(*) FROM calls").fetchone()[0]
@@ -264,3 +296,8 @@ class _Transaction:
         # Some errors (disk full, I/O) have already rolled the transaction back.
         if self._conn.in_transaction:
             self._conn.execute("ROLLBACK")
+
+
+def _stored_list(value: object) -> list[str]:
+    """A JSON list column, as text (SQLite) or already decoded (PostgreSQL jsonb)."""
+    return json.loads(value) if isinstance(value, str | bytes) else list(value or ())
