@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -13,8 +14,10 @@ from miready.certifier.importer import ImportResult, import_file
 from miready.certifier.instants import as_utc
 from miready.certifier.ledger.base import DEFAULT_LEDGER_URL, Ledger, LedgerError, open_ledger
 from miready.certifier.ledger.records import AppInfo
+from miready.certifier.reclassify import reclassify as reclassify_calls
 from miready.certifier.report import build_report, render
 from miready.certifier.report.formats import load_builtins
+from miready.certifier.report.model import safe_url
 from miready.certifier.review import review as manual_review
 from miready.contracts.errors import ContractError
 from miready.contracts.pack import PlatformPack, load_pack
@@ -30,8 +33,13 @@ def certify(
     fmt: str,
     out: str | None,
     rules: str | None = None,
+    reclassify: bool = False,
 ) -> int:
-    """Decide and report; 0 when every selected app is ready, 1 otherwise (UsageError: exit 2)."""
+    """Decide and report; 0 when every selected app is ready, 1 otherwise (UsageError: exit 2).
+
+    With ``reclassify``, the stored calls are judged again by ``rules`` (a what-if) instead of
+    reading the findings recorded with them.
+    """
     formats = load_builtins()
     if fmt not in formats:
         raise UsageError(f"unknown format {fmt!r} (known: {', '.join(formats.names())})")
@@ -39,7 +47,16 @@ def certify(
     pack = _pack(rules)
     with _ledger(ledger_url, must_exist=True) as ledger:
         selected = _select(ledger, apps)
-        report = build_report(ledger, pack.rules, at, selected, mapping=pack.mapping)
+        if reclassify:
+            judged = reclassify_calls(ledger, pack, selected)
+            try:
+                report = build_report(judged, pack.rules, at, selected, mapping=pack.mapping)
+            finally:
+                judged.close()
+            where = f"{safe_url(ledger.url)} (reclassified by {pack.name})"
+            report = replace(report, ledger_url=where)
+        else:
+            report = build_report(ledger, pack.rules, at, selected, mapping=pack.mapping)
     if out is None and fmt == "text" and sys.stdout.isatty():
         from miready.certifier.report.text import write
         from rich.console import Console

@@ -38,6 +38,11 @@ def _parser() -> argparse.ArgumentParser:
     cert.add_argument("--format", choices=FORMATS, default="text")
     cert.add_argument("--out", help="write the report to this file")
     cert.add_argument("--rules", metavar="PACK", help="platform pack: a name or a folder")
+    cert.add_argument(
+        "--reclassify",
+        action="store_true",
+        help="judge the stored calls again by --rules (what-if), not by their recorded findings",
+    )
 
     imp = sub.add_parser("import", help="classify captured traffic (HAR or mitmproxy flows)")
     imp.add_argument("file", metavar="FILE")
@@ -95,7 +100,13 @@ def _dispatch(args: argparse.Namespace) -> int:
                 from miready.certifier.commands import certify  # noqa: PLC0415
 
                 return certify(
-                    args.ledger, args.apps, args.as_of, args.format, args.out, args.rules
+                    args.ledger,
+                    args.apps,
+                    args.as_of,
+                    args.format,
+                    args.out,
+                    args.rules,
+                    reclassify=args.reclassify,
                 )
             case "import":
                 from miready.certifier.commands import import_traffic  # noqa: PLC0415
