@@ -60,6 +60,12 @@ def _parser() -> argparse.ArgumentParser:
     rev.add_argument("--reviewer", required=True)
     rev.add_argument("--reason", required=True)
 
+    rules = sub.add_parser("rules", help="what the platform packs check")
+    rules_sub = rules.add_subparsers(dest="rules_command", required=True, metavar="list|show")
+    rules_sub.add_parser("list", help="the packs shipped in contracts/packs/")
+    show = rules_sub.add_parser("show", help="the rules of one pack, as a table")
+    show.add_argument("pack", metavar="PACK", help="a pack name or a pack folder")
+
     demo = sub.add_parser("demo", help="the whole story end to end, in under a minute")
     demo.add_argument("--dir", help="folder for the ledger and the reports (default: a temp dir)")
     demo.add_argument("--keep", action="store_true", help="leave the mock and proxy running")
@@ -120,6 +126,16 @@ def _dispatch(args: argparse.Namespace) -> int:
                 from miready.certifier.commands import review  # noqa: PLC0415
 
                 return review(args.ledger, args.app_id, args.approve, args.reviewer, args.reason)
+            case "rules":
+                from miready.contracts.errors import ContractError  # noqa: PLC0415
+                from miready.rules_table import list_packs, show_pack  # noqa: PLC0415
+
+                try:
+                    text = list_packs() if args.rules_command == "list" else show_pack(args.pack)
+                except ContractError as e:
+                    raise UsageError(str(e)) from e
+                sys.stdout.write(text)
+                return 0
             case "demo":
                 from miready.demo import run_demo  # noqa: PLC0415
 
