@@ -100,14 +100,25 @@ def import_traffic(
     app_id: str | None = None,
     scopes: list[str] | None = None,
     rules: str | None = None,
+    app_kind: str | None = None,
 ) -> ImportResult:
     """Classify a HAR or flow file and write it in one transaction."""
     pack = _pack(rules)
+    kinds = pack.manifest.app_kinds
+    if app_kind is not None and app_kind not in kinds:
+        known = ", ".join(kinds) or "none"
+        raise UsageError(f"pack {pack.name} has no app kind {app_kind!r} (known: {known})")
     if not Path(path).is_file():
         raise UsageError(f"no such file: {path}")
     with _ledger(ledger_url, must_exist=False) as ledger:
         return import_file(
-            ledger, path, pack.rules, app_id=app_id, scopes=scopes, operations=pack.operations
+            ledger,
+            path,
+            pack.rules,
+            app_id=app_id,
+            scopes=scopes,
+            operations=pack.operations,
+            app_kind=app_kind,
         )
 
 

@@ -81,6 +81,7 @@ def import_file(
     app_id: str | None = None,
     scopes: Iterable[str] | None = None,
     operations: OperationIndex | None = None,
+    app_kind: str | None = None,
 ) -> ImportResult:
     path = Path(path)
     captured = read_capture(path)
@@ -92,7 +93,7 @@ def import_file(
         if not api_prefix.match(urlsplit(call.url).path):
             skipped += 1
             continue
-        records.append(classify(call, pack, ops, app_id, scope_tuple))
+        records.append(classify(call, pack, ops, app_id, scope_tuple, app_kind))
     if not records:
         raise MalformedCaptureError(
             f"{path}: no call to the platform API (paths under {ops.prefix}/...) among"
@@ -118,6 +119,7 @@ def classify(
     ops: OperationIndex,
     app_id: str | None,
     scopes: tuple[str, ...],
+    app_kind: str | None = None,
 ) -> CallRecord:
     """The ledger record of one captured call: names only."""
     parts = urlsplit(call.url)
@@ -136,6 +138,7 @@ def classify(
             path_params=match.path_params if match else {},
             headers=call.headers,
             scopes=frozenset(scopes) if scopes else None,
+            app_kind=app_kind,
             at=call.at,
         )
     )

@@ -56,6 +56,7 @@ class Rule:
     api_versions: ApiVersions | None = None
     graced: bool = False
     scopes: frozenset[str] = frozenset()
+    when: tuple[str, ...] = ()  # the rule applies only to calls with one of these params
     severity: Severity = Severity.BLOCKING
     span: Span | None = None
 
@@ -246,6 +247,8 @@ class RulePack:
     def _applies(self, rule: Rule, call: CallFacts, day: date | None) -> bool:
         if not rule.in_force(day):
             return False
+        if rule.when and not matching(rule.when, call.params):
+            return False
         if rule.app_kinds and call.app_kind not in rule.app_kinds:
             return False
         if rule.api_versions is not None:
@@ -311,6 +314,7 @@ def _rule_from_dict(
         api_versions=ApiVersions(raw["api_versions"]) if "api_versions" in raw else None,
         graced=bool(raw.get("graced", False)),
         scopes=frozenset(raw.get("scopes", ())),
+        when=tuple(raw.get("when", ())),
         severity=Severity(raw.get("severity", Severity.BLOCKING)),
         span=span,
     )

@@ -70,7 +70,8 @@ class OperationIndex:
         m = self._prefix_re.match(path)
         if not m:
             return None
-        store_id = m.groupdict().get("store_id")
+        prefix_params = m.groupdict()
+        store_id = prefix_params.pop("store_id", None)
         rest = path[m.end() :] or "/"
         method = method.upper()
         for op, regex in self._matchers:
@@ -78,7 +79,8 @@ class OperationIndex:
                 continue
             pm = regex.match(rest)
             if pm:
-                return Match(op, store_id, pm.groupdict())
+                # The prefix's other variables (an API version) are path values too.
+                return Match(op, store_id, {**prefix_params, **pm.groupdict()})
         return None
 
 

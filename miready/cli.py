@@ -50,6 +50,9 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--app", dest="app_id", metavar="ID")
     imp.add_argument("--scopes", nargs="*", default=None)
     imp.add_argument("--rules", metavar="PACK", help="platform pack: a name or a folder")
+    imp.add_argument(
+        "--app-kind", metavar="KIND", help="the app's kind, one of the pack's app_kinds"
+    )
 
     rev = sub.add_parser("review", help="record a manual review of an app")
     rev.add_argument("--ledger", default=DEFAULT_LEDGER_URL)
@@ -118,7 +121,7 @@ def _dispatch(args: argparse.Namespace) -> int:
                 from miready.certifier.commands import import_traffic  # noqa: PLC0415
 
                 result = import_traffic(
-                    args.ledger, args.file, args.app_id, args.scopes, args.rules
+                    args.ledger, args.file, args.app_id, args.scopes, args.rules, args.app_kind
                 )
                 print(result)
                 return 0

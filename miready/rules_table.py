@@ -63,30 +63,32 @@ def show_pack(name_or_path: str) -> str:
     console.print(f"decision: {m.policy.value}, window {m.window_days} days. {m.wording.policy}")
     for title, url in m.documentation:
         console.print(f"docs: {title}: {url}")
-    # Four columns fit 80: the rule cell stacks id, kind (with its params) and severity; rule
-    # ids are never cut, so that column is as wide as the longest one.
+    # Two stacked columns fit 80: rule id, kind (with its params), severity and when it is in
+    # force; then its endpoints and, after an arrow, the replacement. Rule ids are never cut.
     rows = []
     for rule in pack.rules.rules:
         params = ", ".join(rule.params[:3]) + (", …" if len(rule.params) > 3 else "")
         rows.append(
             (
-                [rule.id, rule.kind, *([f"({params})"] if params else []), rule.severity.value],
-                sorted(rule.endpoints),
-                [in_force(rule, pack)],
-                [rule.replacement],
+                [
+                    rule.id,
+                    rule.kind,
+                    *([f"({params})"] if params else []),
+                    rule.severity.value,
+                    in_force(rule, pack),
+                ],
+                [*sorted(rule.endpoints), f"-> {rule.replacement}"],
             )
         )
-    console.print(
-        text_table(("Rule / kind / severity", "Endpoints", "In force", "Replacement"), rows)
-    )
+    header = ("Rule, kind, severity, in force", "Endpoints -> replacement")
+    console.print(text_table(header, rows))
     return out.getvalue()
 
 
 def text_table(header: tuple[str, ...], rows: list[tuple[list[str], ...]]) -> str:
     """A plain table of wrapped cells, ``WIDTH`` columns wide, the first column never wrapped."""
     first = max(len(header[0]), *(len(line) for row in rows for line in row[0][:1]))
-    rest = WIDTH - first - 2 * len(header[1:])
-    widths = [first, rest * 35 // 100, rest * 20 // 100, rest - rest * 55 // 100]
+    widths = [first, WIDTH - first - 2]
     lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
     lines.append("-" * WIDTH)
     for row in rows:
