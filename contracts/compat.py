@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from miready.contracts.mapping import Mapping, default_mapping
 
-PACKED_OR_LATER = frozenset({"PACKED", "READY_FOR_PICKUP", "READY_FOR_SHIP"})
-DISPATCHED_OR_LATER = frozenset({"DISPATCHED", "MARKED_AS_FULFILLED", "DELIVERED"})
+# The FO statuses of the default pack's mapping (fo_status_groups), by how far a shipment went.
+PACKED_OR_LATER = default_mapping().status_groups.get("packed", frozenset())
+DISPATCHED_OR_LATER = default_mapping().status_groups.get("dispatched", frozenset())
 _MISSING = object()
 
 
@@ -121,6 +122,18 @@ def fo_pickup_details(value: Any, order: dict[str, Any]) -> dict[str, Any] | Non
 
 
 @transform
+def date_after_days(value: Any, order: dict[str, Any]) -> str | None:
+    """Whole days after the order's creation as a date (the inverse of ``days_from_order``)."""
+    created = _parse_time(order.get("created_at"))
+    if value is None or created is None:
+        return None
+    try:
+        return (created + timedelta(days=int(value))).isoformat()
+    except (TypeError, ValueError):
+        return None
+
+
+@transform
 def first_suboption_id(value: Any, order: dict[str, Any]) -> Any:
     if isinstance(value, list) and value and isinstance(value[0], dict):
         return value[0].get("id")
@@ -188,18 +201,30 @@ def strip_legacy_fields(order: dict[str, Any], mapping: Mapping | None = None) -
 # -- actions ------------------------------------------------------------------------------------
 
 
-def pack_as_fo_patch(legacy_body: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"status": "PACKED"}
+def _example_status(action: str, mapping: Mapping) -> dict[str, Any]:
+    row = mapping.action_row(action)
+    return {"status": (row.example or {})["status"]} if row is not None else {}
 
 
-def fulfill_as_fo_patch(legacy_body: dict[str, Any] | None = None) -> dict[str, Any]:
+def pack_as_fo_patch(
+    legacy_body: dict[str, Any] | None = None, mapping: Mapping | None = None
+) -> dict[str, Any]:
+    """The FO patch of a legacy pack: the status of the mapping's ``pack`` row example."""
+    return _example_status("pack", mapping or default_mapping())
+
+
+def fulfill_as_fo_patch(
+    legacy_body: dict[str, Any] | None = None, mapping: Mapping | None = None
+) -> dict[str, Any]:
+    """The FO patch of a legacy fulfill: the row's status, and the tracking the body names."""
+    mapping = mapping or default_mapping()
     body = legacy_body or {}
-    patch: dict[str, Any] = {"status": "DISPATCHED"}
-    code, url = body.get("shipping_tracking_number"), body.get("shipping_tracking_url")
-    if code is not None or url is not None:
+    patch = _example_status("fulfill", mapping)
+    tracking = order_input_from_legacy(body, mapping).get("tracking_info")
+    if tracking:
         patch["tracking_info"] = {
-            "code": code,
-            "url": url,
+            "code": tracking.get("code"),
+            "url": tracking.get("url"),
             "notify_customer": bool(body.get("notify_customer", True)),
         }
     return patch
@@ -237,11 +262,14 @@ def tracking_event_as_legacy_event(
     return event
 
 
-def order_input_from_legacy(body: dict[str, Any], mapping: Mapping | None = None) -> dict[str, Any]:
+def order_input_from_legacy(
+    body: dict[str, Any], mapping: Mapping | None = None, order: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """Legacy ``shipping_*`` params of an order or draft order as FO-shaped input.
 
     Returns only the FO parts present: ``recipient``, ``destination``, ``shipping``,
     ``tracking_info``. ``shipping_address`` may be the flat street or the legacy object.
+    ``order`` (default: the body) is what transforms read, e.g. its ``created_at``.
     """
     mapping = mapping or default_mapping()
     out: dict[str, Any] = {}
@@ -255,7 +283,9 @@ def order_input_from_legacy(body: dict[str, Any], mapping: Mapping | None = None
                 if f.legacy.startswith("shipping_address.") and sub in value:
                     set_path(out, f.fo, value[sub])
             continue
+        if value is None:
+            continue
         if row.transform:
-            value = TRANSFORMS[row.transform](value, body)
+            value = TRANSFORMS[row.transform](value, body if order is None else order)
         set_path(out, row.fo, value)
     return out

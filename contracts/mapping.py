@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from miready.contracts import MAPPING_PATH
 from miready.contracts.errors import ContractError, Span
 from miready.contracts.validate import load_valid
-from miready.contracts.yamlio import span_of
+from miready.contracts.yamlio import LINE_KEY, span_of
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -55,7 +55,11 @@ class Mapping:
     legacy_views: frozenset[str] = frozenset()  # reads whose answer carries the legacy fields
     first_fo_list: str | None = None  # "GET /path" listing an order's FOs, first one first
     tracking_events: str | None = None  # "GET /path" of one FO's tracking events
+    status_groups: dict[str, frozenset[str]] = field(default_factory=dict)  # packed, dispatched
     path: Path | None = None
+
+    def action_row(self, action: str) -> EndpointMapping | None:
+        return next((e for e in self.endpoints if e.action == action), None)
 
     def field_names(self) -> tuple[str, ...]:
         """The top-level legacy field names (``shipping_tracking_number``), each once."""
@@ -133,6 +137,9 @@ def load_mapping(path: Path = MAPPING_PATH) -> Mapping:
         legacy_views=frozenset(raw.get("legacy_views", ())),
         first_fo_list=(raw.get("first_fo") or {}).get("list"),
         tracking_events=(raw.get("first_fo") or {}).get("tracking_events"),
+        status_groups={
+            k: frozenset(v) for k, v in (raw.get("fo_status_groups") or {}).items() if k != LINE_KEY
+        },
         path=path,
     )
 

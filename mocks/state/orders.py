@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -19,20 +18,8 @@ from miready.mocks.state.platform import Platform, Store
 
 def fo_input(body: dict[str, Any], created_at: str) -> dict[str, Any]:
     """FO-shaped recipient/destination/shipping from the new keys, or from legacy `shipping_*`."""
-    out = order_input_from_legacy(body)
+    out = order_input_from_legacy(body, order={"created_at": created_at})
     shipping = out.setdefault("shipping", {})
-    for legacy, key in (
-        ("shipping_cost_customer", "consumer_cost"),
-        ("shipping_cost_owner", "merchant_cost"),
-    ):
-        if body.get(legacy) is not None:
-            shipping[key] = body[legacy]
-    for legacy, key in (
-        ("shipping_min_days", "min_delivery_date"),
-        ("shipping_max_days", "max_delivery_date"),
-    ):
-        if body.get(legacy) is not None:
-            shipping[key] = (parse_time(created_at) + timedelta(days=int(body[legacy]))).isoformat()
     for key in ("recipient", "destination"):
         if body.get(key):
             out[key] = {**(out.get(key) or {}), **body[key]}
