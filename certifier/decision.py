@@ -1,12 +1,15 @@
-"""The readiness verdict of one app as of an instant, read from daily rollups only (seed 004)."""
+"""The decision about one app as of an instant: the window's evidence, read from rollups only.
+
+The verdict itself is ``certifier.verdict``; the sentence explaining it ``certifier.explanation``.
+"""
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from miready.certifier.errors import UsageError
+from miready.certifier.explanation import explain, stamp
 from miready.certifier.instants import as_utc
 from miready.certifier.ledger.base import Ledger
 from miready.certifier.ledger.records import (
@@ -18,38 +21,18 @@ from miready.certifier.ledger.records import (
     DailyCount,
     Review,
 )
+from miready.certifier.verdict import (
+    READY_VERDICTS,
+    Evidence,
+    ReviewState,
+    Verdict,
+    make_decision,
+)
 from miready.contracts.rules import RulePack
 
 # The smallest step of a stored timestamp: a finding exactly `window` before as_of still counts,
 # so an app becomes eligible one microsecond after that.
 TICK = timedelta(microseconds=1)
-
-
-class Verdict(enum.StrEnum):
-    NOT_AFFECTED = "not_affected"
-    INSUFFICIENT_EVIDENCE = "insufficient_evidence"
-    NOT_READY = "not_ready"
-    AUTO_APPROVED = "auto_approved"
-    MANUAL_REVIEW_PENDING = "manual_review_pending"
-    MANUALLY_APPROVED = "manually_approved"
-    MANUALLY_REJECTED = "manually_rejected"
-
-    @property
-    def ready(self) -> bool:
-        return self in READY_VERDICTS
-
-
-READY_VERDICTS = frozenset({Verdict.NOT_AFFECTED, Verdict.AUTO_APPROVED, Verdict.MANUALLY_APPROVED})
-
-
-class ReviewState(enum.StrEnum):
-    """The latest manual review at as_of, as far as the verdict is concerned."""
-
-    NONE = "none"
-    PENDING = "pending"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    VOIDED = "voided"  # an approval followed by a finding: it no longer counts
 
 
 class ApprovalRefusedError(UsageError):
@@ -58,37 +41,6 @@ class ApprovalRefusedError(UsageError):
 
 class UnknownAppError(UsageError):
     """The ledger has never seen this app."""
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Evidence:
-    """Everything the verdict depends on, and nothing else."""
-
-    affected: bool
-    has_calls: bool  # at least one call in the window
-    observed_whole_window: bool  # first call at or before the window's start
-    has_finding: bool  # at least one finding in the window
-    review: ReviewState = ReviewState.NONE
-
-
-def make_decision(evidence: Evidence) -> Verdict:
-    """The verdict, as an explicit sequence of cases (after flake8's ``DecisionEngine``)."""
-    if not evidence.affected:
-        return Verdict.NOT_AFFECTED
-    if evidence.review is ReviewState.REJECTED:
-        return Verdict.MANUALLY_REJECTED
-    if evidence.review is ReviewState.APPROVED:
-        # Not voided: no finding since the approval, which itself required a clean window.
-        return Verdict.MANUALLY_APPROVED
-    if evidence.has_finding:
-        return Verdict.NOT_READY
-    if not evidence.has_calls or not evidence.observed_whole_window:
-        return Verdict.INSUFFICIENT_EVIDENCE
-    if evidence.review is ReviewState.PENDING:
-        return Verdict.MANUAL_REVIEW_PENDING
-    if evidence.review in (ReviewState.NONE, ReviewState.VOIDED):
-        return Verdict.AUTO_APPROVED
-    raise AssertionError(f"no verdict for {evidence!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,61 +251,12 @@ def _first_finding_after(
     return Voiding(rule_id=row.key, day=row.day, at=at)
 
 
-def explain(d: Decision, pack: RulePack) -> str:
-    """One sentence saying why, for every format."""
-    window = f"{pack.window_days}-day window"
-    text = _explain_verdict(d, pack, window)
-    if d.verdict is not Verdict.NOT_AFFECTED and not d.scopes_known:
-        text += " Scopes unknown (no call carried them), so the app is treated as affected."
-    if d.voided_by is not None and d.review is not None:
-        text += (
-            f" The manual approval by {d.review.reviewer} on {_day(d.review.at)} was voided by a"
-            f" later finding ({d.voided_by.rule_id} on {d.voided_by.day.isoformat()})."
-        )
-    return text
-
-
-def _explain_verdict(d: Decision, pack: RulePack, window: str) -> str:
-    match d.verdict:
-        case Verdict.NOT_AFFECTED:
-            scopes = ", ".join(sorted(pack.affected_scopes))
-            return f"Holds none of the affected scopes ({scopes})."
-        case Verdict.NOT_READY:
-            blocking = [h for h in d.hits if pack.blocks(h.rule_id)]
-            n = sum(h.count for h in blocking)
-            return (
-                f"{n} deprecated use(s) of {len(blocking)} rule(s) in the {window}; last at"
-                f" {stamp(d.last_finding_at)}. Eligible on {d.eligible_on} if it stops now."
-            )
-        case Verdict.INSUFFICIENT_EVIDENCE if not d.evidence.has_calls:
-            return f"No calls in the {window} ({stamp(d.window.start)} to {stamp(d.window.end)})."
-        case Verdict.INSUFFICIENT_EVIDENCE:
-            return (
-                f"Observed since {stamp(d.first_seen)}, less than the {window}: needs calls"
-                f" recorded since {stamp(d.window.start)}."
-            )
-        case Verdict.AUTO_APPROVED:
-            return f"Observed for the whole {window} with no deprecated endpoint or parameter."
-        case Verdict.MANUAL_REVIEW_PENDING:
-            return f"Automatically approved; manual review pending ({_who(d.review)})."
-        case Verdict.MANUALLY_APPROVED:
-            return f"Manually approved ({_who(d.review)})."
-        case Verdict.MANUALLY_REJECTED:
-            return f"Manually rejected ({_who(d.review)})."
-    raise AssertionError(f"unexplained verdict {d.verdict!r}")
-
-
-def _who(review: Review | None) -> str:
-    if review is None:
-        return "no review"
-    return f"by {review.reviewer} on {_day(review.at)}: {review.reason}"
-
-
-def _day(at: datetime) -> str:
-    return at.astimezone(UTC).date().isoformat()
-
-
-def stamp(at: datetime | None) -> str:
-    if at is None:
-        return "never"
-    return at.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+__all__ = [
+    "READY_VERDICTS",
+    "Evidence",
+    "ReviewState",
+    "Verdict",
+    "explain",
+    "make_decision",
+    "stamp",
+]
