@@ -5,16 +5,19 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from miready.contracts.errors import ContractError
+from miready.contracts.pack import load_pack
 from miready.contracts.spec import OperationIndex, default_operations
 from miready.proxy.clock import FileClock
 from miready.proxy.flowstate import CallState, call_state, set_call_state
-from mitmproxy import ctx, http
+from mitmproxy import ctx, exceptions, http
 
 
 class OperationMatcher:
     """Start the call's state: when, which operation (or ``unknown:<path>``), which store."""
 
     def __init__(self, operations: OperationIndex | None = None) -> None:
+        self._pack_operations = operations is None  # follow --rules unless given a spec
         self.operations = operations or default_operations()
         self.clock: FileClock | None = None
 
@@ -30,6 +33,12 @@ class OperationMatcher:
         )
 
     def configure(self, updated: set[str]) -> None:
+        if "miready_rules" in updated and self._pack_operations:
+            # The classifier's option names the platform pack; match on that pack's spec.
+            try:
+                self.operations = load_pack(ctx.options.miready_rules or None).operations
+            except ContractError as e:
+                raise exceptions.OptionsError(f"miready_rules: {e}") from e
         if "miready_clock_file" in updated:
             path = ctx.options.miready_clock_file
             self.clock = FileClock(path) if path else None

@@ -130,3 +130,17 @@ def test__pack__every_deprecated_operation_of_the_spec__should_have_a_rule():
     covered = {e for r in PACK.rules for e in r.endpoints}
     deprecated = {op.endpoint for op in ops if op.deprecated}
     assert deprecated and deprecated <= covered
+
+
+async def test__proxy__a_pack_folder_in_rules__should_match_and_classify_on_its_own_spec(
+    make_pipeline, new_flow, state_of
+):
+    from pathlib import Path
+
+    acme = Path(__file__).resolve().parents[1] / "contracts" / "packs" / "acme"
+    with make_pipeline(miready_rules=str(acme)) as p:
+        ship = await p.run(new_flow("POST", "/api/7/widgets/3/ship"))
+        seed004 = await p.run(new_flow("POST", "/v1/1/orders/5/pack"))
+    assert state_of(ship).operation_id == "shipWidget"
+    assert [f.rule_id for f in state_of(ship).findings] == ["endpoint.widgets.ship"]
+    assert state_of(seed004).match is None and state_of(seed004).findings == []
