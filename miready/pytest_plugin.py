@@ -103,7 +103,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="write a JUnit XML file: one testcase per (app, rule), failing where the app hit it",
     )
+    group.addoption(
+        "--miready-rules",
+        metavar="PACK",
+        default=None,
+        help="the platform pack the proxy classifies with: a name or a folder (ini: miready_rules)",
+    )
     parser.addini("miready_gate", "fail the run on any deprecated call", type="bool", default=False)
+    parser.addini("miready_rules", "platform pack: a name or a folder", default="")
     parser.addini(
         "miready_fixture",
         "YAML fixture of the mock store (relative to the rootdir); default: the sample store",
@@ -125,6 +132,16 @@ def pytest_configure(config: pytest.Config) -> None:
         "miready_store/miready_proxy for this test",
     )
     config.stash[tally_key] = FindingTally()
+
+
+def rules_option(config: pytest.Config) -> str | None:
+    return config.getoption("miready_rules") or config.getini("miready_rules") or None
+
+
+def rule_pack(config: pytest.Config) -> Any:
+    from miready.contracts.rules import load_rule_pack
+
+    return load_rule_pack(rules_option(config))
 
 
 def gate_enabled(config: pytest.Config) -> bool:
@@ -261,7 +278,9 @@ class MireadySession:
             store = self.store(fixture)
             db = self.tmp / f"ledger-{len(self.proxies)}.db"
             ledger_url = f"sqlite:///{db}"
-            process = ProxyProcess(store.url, ledger_url=ledger_url, policy="observe")
+            process = ProxyProcess(
+                store.url, ledger_url=ledger_url, policy="observe", rules=rules_option(self.config)
+            )
             self.proxies[key] = RecordingProxy(store, process.start(), ledger_url)
         return self.proxies[key]
 
@@ -340,10 +359,12 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if hasattr(config, "workerinput"):  # the controller decides for the whole run
         return
     tally = config.stash[tally_key]
+    pack = rule_pack(config)
     junit = config.getoption("miready_junit")
     if junit:
-        Path(junit).write_text(render_junit(tally), encoding="utf-8")
-    if gate_enabled(config) and tally.hits and session.exitstatus == pytest.ExitCode.OK:
+        Path(junit).write_text(render_junit(tally, pack), encoding="utf-8")
+    blocking = [rule for _, rule in tally.hits if pack.blocks(rule)]  # advisory never fails
+    if gate_enabled(config) and blocking and session.exitstatus == pytest.ExitCode.OK:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
@@ -353,9 +374,7 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     findings = config.stash[tally_key].findings()
     if not findings:
         return
-    from miready.contracts.rules import default_rule_pack
-
-    pack = default_rule_pack()
+    pack = rule_pack(config)
     gate = gate_enabled(config)
     title = "miready gate: FAILED" if gate else "miready: deprecated calls (gate off)"
     terminalreporter.write_sep("=", title, red=gate, yellow=not gate)
@@ -381,13 +400,14 @@ def _rule(pack: Any, rule_id: str) -> Any:
         return None
 
 
-def render_junit(tally: FindingTally) -> str:
-    """One testcase per (app, rule of the pack), failing where the app hit the rule."""
+def render_junit(tally: FindingTally, pack: Any = None) -> str:
+    """One testcase per (app, rule of the pack), failing where the app hit a blocking rule."""
     from xml.etree import ElementTree as ET
 
-    from miready.contracts.rules import default_rule_pack
+    if pack is None:
+        from miready.contracts.rules import default_rule_pack
 
-    pack = default_rule_pack()
+        pack = default_rule_pack()
     suites = ET.Element("testsuites", name=f"miready {pack.id}")
     total = failures = 0
     apps = sorted(tally.apps | {app for app, _ in tally.hits})
@@ -399,7 +419,7 @@ def render_junit(tally: FindingTally) -> str:
         for rule_id in rule_ids:
             case = ET.SubElement(suite, "testcase", classname=app_id, name=rule_id)
             finding = tally.hits.get((app_id, rule_id))
-            if finding is None:
+            if finding is None or not pack.blocks(rule_id):
                 continue
             suite_failures += 1
             rule = _rule(pack, rule_id)
