@@ -1,4 +1,4 @@
-"""The single source of truth as data: the OpenAPI spec, the legacy mapping and the rule packs.
+"""The single source of truth as data: platform packs (spec, mapping, rules, coverage, manifest).
 
 Imports none of miready's other packages; every other package imports this one.
 """

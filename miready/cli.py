@@ -130,8 +130,8 @@ def _dispatch(args: argparse.Namespace) -> int:
 
                 return review(args.ledger, args.app_id, args.approve, args.reviewer, args.reason)
             case "rules":
-                from miready.contracts.errors import ContractError  # noqa: PLC0415
-                from miready.rules_table import list_packs, show_pack  # noqa: PLC0415
+                from miready.contracts.errors import ContractError
+                from miready.rules_table import list_packs, show_pack
 
                 try:
                     text = list_packs() if args.rules_command == "list" else show_pack(args.pack)

@@ -119,7 +119,8 @@ def gone_body(state: CallState, pack: RulePack) -> dict[str, Any]:
     """The 410 answer of ``enforce``: what is deprecated, by which rule, and what to use instead."""
     endpoint = f"{state.method} {state.path_template}"
     reasons = []
-    for f in state.findings:
+    blocking = [f for f in state.findings if pack.blocks(f.key)]
+    for f in blocking:
         rule = pack.rule(f.rule_id)
         if rule.kind == "deprecated_endpoint":
             what = f"{endpoint} is deprecated"
@@ -132,7 +133,7 @@ def gone_body(state: CallState, pack: RulePack) -> dict[str, Any]:
         "code": 410,
         "message": "Gone",
         "description": "; ".join(reasons),
-        "rule_ids": [f.rule_id for f in state.findings],
+        "rule_ids": [f.rule_id for f in blocking],
     }
 
 
@@ -150,9 +151,9 @@ class DeprecationPolicy:
             str,
             Policy.OBSERVE.value,
             "What to do about deprecated calls: 'observe' records only; 'warn' adds Deprecation, "
-            "Sunset and Link headers to the response; 'translate' rewrites legacy calls onto the "
-            "first fulfillment order; 'enforce' answers them with 410 Gone. Findings are recorded "
-            "under every policy.",
+            "Sunset and Link headers to the response; 'translate' serves legacy calls through the "
+            "new API (the pack's mapping.yaml); 'enforce' answers calls with a blocking finding "
+            "with 410 Gone. Findings are recorded under every policy.",
             choices=[p.value for p in Policy],
         )
         loader.add_option(
@@ -189,6 +190,9 @@ class DeprecationPolicy:
             return
         state = call_state(flow)
         if state is None or state.internal or not state.findings or self.pack is None:
+            return
+        # Advisory and graced findings never block: only a blocking one is answered 410.
+        if not any(self.pack.blocks(f.key) for f in state.findings):
             return
         state.action = "enforced"
         flow.response = http.Response.make(

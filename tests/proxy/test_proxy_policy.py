@@ -110,3 +110,14 @@ async def test__enforce__clean_call__should_pass(make_pipeline, new_flow):
 def test__parse_policy__bad_values__should_say_what_is_wrong(args, message):
     with pytest.raises(ValueError, match=message):
         parse_policy(*args)
+
+
+async def test__enforce__an_advisory_finding_only__should_be_forwarded_and_recorded(
+    make_pipeline, new_flow, state_of
+):
+    with make_pipeline(miready_policy="enforce") as p:
+        flow = await p.run(new_flow("GET", "/v1/1/orders?fields=id,shipping_tracking_number"))
+    assert flow.response.status_code == 200
+    assert [f.rule_id for f in state_of(flow).findings] == ["field.order.legacy-selected"]
+    [record] = p.records
+    assert record.findings == ("field.order.legacy-selected",)
