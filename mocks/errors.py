@@ -37,14 +37,35 @@ class BadRequest(ApiError):
         super().__init__(400, description, **extra)
 
 
-class Unprocessable(ApiError):
-    """422 naming each bad field: `fields = {"products[0].variant_id": ["..."]}`."""
+# Keys of the error body itself; a bad field with one of these names is reported under `fields`.
+RESERVED = ("code", "message", "description", "fields")
 
-    def __init__(self, fields: dict[str, list[str]], description: str | None = None) -> None:
+
+class Unprocessable(ApiError):
+    """422 naming each bad field in the platform's shape.
+
+    Core resources put the fields at the top level (`{"price": ["..."]}`); the fulfillment-order
+    service puts them under `messages` (`under="messages"`).
+    """
+
+    def __init__(
+        self,
+        fields: dict[str, list[str]],
+        description: str | None = None,
+        under: str | None = None,
+    ) -> None:
         if description is None:
             description = "; ".join(f"{k}: {', '.join(v)}" for k, v in fields.items())
-        super().__init__(422, description, fields=fields)
+        self.fields = fields
+        if under:
+            super().__init__(422, description, **{under: fields})
+            return
+        extra: dict[str, Any] = {k: v for k, v in fields.items() if k not in RESERVED}
+        clashes = {k: v for k, v in fields.items() if k in RESERVED}
+        if clashes:
+            extra["fields"] = clashes
+        super().__init__(422, description, **extra)
 
 
-def invalid(field: str, message: str) -> Unprocessable:
-    return Unprocessable({field: [message]})
+def invalid(field: str, message: str, under: str | None = None) -> Unprocessable:
+    return Unprocessable({field: [message]}, under=under)

@@ -9,7 +9,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
-from miready.mocks.errors import ApiError, BadRequest, error_body
+from miready.mocks.errors import ApiError, BadRequest, Unprocessable, error_body
 from miready.mocks.keys import (
     body_key,
     config_key,
@@ -150,8 +150,8 @@ async def validation_middleware(request: web.Request, handler: Handler) -> web.S
         raw = await request.read()
         if not raw.strip():
             if op.body_required:
-                raise ApiError(
-                    422, "A JSON request body is required", fields={"body": ["is required"]}
+                raise Unprocessable(
+                    {"body": ["is required"]}, "A JSON request body is required", op.errors_under
                 )
             body: object = {}
         else:

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 from miready.contracts import compat
-from miready.mocks.errors import ApiError
+from miready.mocks.errors import ApiError, Unprocessable
 from miready.mocks.keys import operation_key
 from miready.mocks.routes.common import body, installation, ok, path, platform, store
 from miready.mocks.routes.orders import view
@@ -39,10 +39,8 @@ def _first_fo(request: web.Request) -> dict:
     order = s.order(path(request, "order_id"))
     fo = compat.first_fulfillment_order(s.fulfillment_orders_of(order))
     if fo is None:
-        raise ApiError(
-            422,
-            "The order has no fulfillment order yet",
-            fields={"order_id": ["no fulfillment order"]},
+        raise Unprocessable(
+            {"order_id": ["no fulfillment order"]}, "The order has no fulfillment order yet"
         )
     return fo
 

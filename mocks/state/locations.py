@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from miready.mocks.clock import Clock
-from miready.mocks.errors import ApiError, BadRequest, Unprocessable, invalid
+from miready.mocks.errors import BadRequest, Unprocessable, invalid
 from miready.mocks.ids import new_ulid
 from miready.mocks.state.platform import Store
 
@@ -121,10 +121,8 @@ def update_priorities(
 def choose_default(store: Store, location_id: str, clock: Clock) -> dict[str, Any]:
     loc = store.location(location_id)
     if loc["priority"] == 0:
-        raise ApiError(
-            422,
-            "The location is already the default",
-            fields={"location_id": ["already the default"]},
+        raise Unprocessable(
+            {"location_id": ["already the default"]}, "The location is already the default"
         )
     ordered = [x for x in store.locations_by_priority() if x is not loc]
     renumber(store, [loc, *ordered], clock)
