@@ -112,6 +112,8 @@ class OperationSpec:
     params: tuple[Param, ...] = ()
     body_validator: Draft202012Validator | None = None
     body_required: bool = False
+    # Where a 422 puts its field errors: top level (None) or a key such as `messages`
+    errors_under: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -155,14 +157,25 @@ class OperationSpec:
             else:
                 out[p.name] = value
         if problems:
-            raise Unprocessable(problems)
+            raise Unprocessable(problems, under=self.errors_under)
         return out
 
     def validate_body(self, body: Any) -> None:
         if self.body_validator is not None:
             problems = schema_errors(self.body_validator, body)
             if problems:
-                raise Unprocessable(problems)
+                raise Unprocessable(problems, under=self.errors_under)
+
+
+def _local(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    """A `#/components/...` reference resolved in the same document (shared parameters)."""
+    ref = node.get("$ref")
+    if not isinstance(ref, str) or not ref.startswith("#/"):
+        return node
+    target: Any = spec
+    for part in ref[2:].split("/"):
+        target = target[part]
+    return target
 
 
 def load_operations(path: Path = OPENAPI_PATH) -> dict[str, OperationSpec]:
@@ -176,6 +189,7 @@ def load_operations(path: Path = OPENAPI_PATH) -> dict[str, OperationSpec]:
                 continue
             params = []
             for p in op.get("parameters", []):
+                p = _local(spec, p)
                 schema = _inline(p.get("schema", {}), path.parent, refs)
                 params.append(
                     Param(
@@ -201,6 +215,7 @@ def load_operations(path: Path = OPENAPI_PATH) -> dict[str, OperationSpec]:
                 params=tuple(params),
                 body_validator=validator,
                 body_required=bool(body.get("required")),
+                errors_under=op.get("x-validation-errors"),
             )
     return ops
 

@@ -1,12 +1,17 @@
 """Route tables, one per resource; every route is named after its OpenAPI operationId."""
 
 from miready.mocks.routes import (
+    categories,
+    customers,
     draft_orders,
     fulfillment_orders,
     legacy,
     locations,
+    metafields,
     orders,
+    product_images,
     products,
+    shipping_carriers,
     store,
     webhooks,
 )
@@ -21,4 +26,9 @@ TABLES = (
     fulfillment_orders.routes,
     draft_orders.routes,
     webhooks.routes,
+    categories.routes,
+    product_images.routes,
+    customers.routes,
+    metafields.routes,
+    shipping_carriers.routes,
 )

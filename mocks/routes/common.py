@@ -1,4 +1,4 @@
-"""Helpers shared by the handlers: request context, JSON responses, pagination."""
+"""Helpers shared by the handlers: request context, JSON responses, filters, pagination."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from miready.mocks.keys import (
     query_params_key,
     store_key,
 )
+from miready.mocks.state import filters
 from miready.mocks.state.platform import Installation, Platform, Store
 
 
@@ -68,3 +69,22 @@ def paginate(request: web.Request, items: list[Any]) -> tuple[list[Any], dict[st
     links.append(link(last, "last"))
     start = (page - 1) * per_page
     return items[start : start + per_page], {"X-Total-Count": str(total), "Link": ", ".join(links)}
+
+
+def shown(request: web.Request, data: Any) -> Any:
+    """`data` cut down to the request's `fields` (dotted names reach nested keys)."""
+    return filters.project(data, filters.parse_fields(query(request).get("fields")))
+
+
+def respond(
+    request: web.Request, data: Any, status: int = 200, headers: dict[str, str] | None = None
+) -> web.Response:
+    return ok(shown(request, data), status=status, headers=headers)
+
+
+def listing(
+    request: web.Request, views: list[dict[str, Any]], q_keys: tuple[str, ...] = ()
+) -> web.Response:
+    """A list answer: the common filters, one page with its headers, then `fields`."""
+    page, headers = paginate(request, filters.apply(views, query(request), q_keys))
+    return respond(request, page, headers=headers)

@@ -1,7 +1,17 @@
 """Route table: locations, priorities, default location, inventory levels."""
 
 from aiohttp import web
-from miready.mocks.routes.common import body, no_content, ok, paginate, path, platform, query, store
+from miready.mocks.routes.common import (
+    body,
+    no_content,
+    ok,
+    paginate,
+    path,
+    platform,
+    query,
+    respond,
+    store,
+)
 from miready.mocks.state import locations as state
 from miready.mocks.state.stock import levels_of
 
@@ -28,7 +38,7 @@ async def update_priorities(request: web.Request) -> web.Response:
 
 @routes.get("/locations/{location_id}", name="getLocation")
 async def get_location(request: web.Request) -> web.Response:
-    return ok(store(request).location(path(request, "location_id")))
+    return respond(request, store(request).location(path(request, "location_id")))
 
 
 @routes.put("/locations/{location_id}", name="updateLocation")

@@ -1,21 +1,34 @@
-"""Route table: orders (list, create, get, close, open, cancel)."""
+"""Route table: orders (list, create, get, update, close, open, cancel)."""
 
 from aiohttp import web
-from miready.mocks.routes.common import body, ok, paginate, path, platform, query, store
+from miready.mocks.routes.common import (
+    body,
+    installation,
+    listing,
+    ok,
+    path,
+    platform,
+    query,
+    respond,
+    store,
+)
 from miready.mocks.state import orders as state
 
 routes = web.RouteTableDef()
+Q_KEYS = ("number", "contact_name", "contact_email", "customer.name", "customer.email")
 
 
 def view(request: web.Request, order: dict) -> dict:
     aggregate = query(request).get("aggregates") == "fulfillment_orders"
-    return state.order_view(platform(request), store(request), order, aggregate)
+    # The platform includes the order's customer only for tokens holding read_customers.
+    with_customer = "read_customers" in installation(request).effective_scopes
+    return state.order_view(platform(request), store(request), order, aggregate, with_customer)
 
 
 @routes.get("/orders", name="listOrders")
 async def list_orders(request: web.Request) -> web.Response:
-    page, headers = paginate(request, state.list_orders(store(request), query(request)))
-    return ok([view(request, o) for o in page], headers=headers)
+    orders = state.list_orders(store(request), query(request))
+    return listing(request, [view(request, o) for o in orders], Q_KEYS)
 
 
 @routes.post("/orders", name="createOrder")
@@ -28,7 +41,15 @@ async def create_order(request: web.Request) -> web.Response:
 
 @routes.get("/orders/{order_id}", name="getOrder")
 async def get_order(request: web.Request) -> web.Response:
-    return ok(view(request, store(request).order(path(request, "order_id"))))
+    return respond(request, view(request, store(request).order(path(request, "order_id"))))
+
+
+@routes.put("/orders/{order_id}", name="updateOrder")
+async def update_order(request: web.Request) -> web.Response:
+    order = store(request).order(path(request, "order_id"))
+    return ok(
+        view(request, state.update_order(platform(request), store(request), order, body(request)))
+    )
 
 
 @routes.post("/orders/{order_id}/close", name="closeOrder")

@@ -1,15 +1,18 @@
 """Route table: products, variants, stock and prices."""
 
 from aiohttp import web
-from miready.mocks.routes.common import body, ok, paginate, path, platform, query, store
-from miready.mocks.state import catalog
+from miready.mocks.errors import NotFound
+from miready.mocks.routes.common import body, listing, ok, path, platform, respond, store
+from miready.mocks.state import catalog, images
 from miready.mocks.state.stock import variant_view
 
 routes = web.RouteTableDef()
 
 
 def _product(request: web.Request, product: dict) -> dict:
-    return catalog.product_view(store(request), product)
+    view = catalog.product_view(store(request), product)
+    view["images"] = images.images_of(store(request), product["id"])
+    return view
 
 
 def _variants(request: web.Request, product_id: int) -> list[dict]:
@@ -18,11 +21,8 @@ def _variants(request: web.Request, product_id: int) -> list[dict]:
 
 @routes.get("/products", name="listProducts")
 async def list_products(request: web.Request) -> web.Response:
-    s = store(request)
-    since = query(request).get("since_id")
-    products = [p for _, p in sorted(s.products.items()) if since is None or p["id"] > since]
-    page, headers = paginate(request, products)
-    return ok([catalog.product_view(s, p) for p in page], headers=headers)
+    views = [_product(request, p) for _, p in sorted(store(request).products.items())]
+    return listing(request, views, ("name", "variants.sku"))
 
 
 @routes.post("/products", name="createProduct")
@@ -39,9 +39,20 @@ async def update_stock_price(request: web.Request) -> web.Response:
     return ok([_product(request, p) for p in products])
 
 
+@routes.get("/products/sku/{sku}", name="getProductBySku")
+async def get_product_by_sku(request: web.Request) -> web.Response:
+    sku = path(request, "sku")
+    for variant in sorted(store(request).variants.values(), key=lambda v: v["id"]):
+        if variant.get("sku") == sku:
+            return respond(
+                request, _product(request, store(request).product(variant["product_id"]))
+            )
+    raise NotFound(f"Product with such SKU does not exist: {sku}")
+
+
 @routes.get("/products/{product_id}", name="getProduct")
 async def get_product(request: web.Request) -> web.Response:
-    return ok(_product(request, store(request).product(path(request, "product_id"))))
+    return respond(request, _product(request, store(request).product(path(request, "product_id"))))
 
 
 @routes.put("/products/{product_id}", name="updateProduct")
@@ -64,14 +75,7 @@ async def delete_product(request: web.Request) -> web.Response:
 
 @routes.get("/products/{product_id}/variants", name="listVariants")
 async def list_variants(request: web.Request) -> web.Response:
-    since = query(request).get("since_id")
-    variants = [
-        v
-        for v in _variants(request, path(request, "product_id"))
-        if since is None or v["id"] > since
-    ]
-    page, headers = paginate(request, variants)
-    return ok(page, headers=headers)
+    return listing(request, _variants(request, path(request, "product_id")))
 
 
 @routes.post("/products/{product_id}/variants", name="createVariant")
@@ -102,7 +106,8 @@ async def update_variants_stock(request: web.Request) -> web.Response:
 @routes.get("/products/{product_id}/variants/{variant_id}", name="getVariant")
 async def get_variant(request: web.Request) -> web.Response:
     s = store(request)
-    return ok(variant_view(s, s.variant(path(request, "product_id"), path(request, "variant_id"))))
+    variant = s.variant(path(request, "product_id"), path(request, "variant_id"))
+    return respond(request, variant_view(s, variant))
 
 
 @routes.put("/products/{product_id}/variants/{variant_id}", name="updateVariant")

@@ -4,11 +4,11 @@ from aiohttp import web
 from miready.mocks.routes.common import (
     body,
     installation,
+    listing,
     ok,
-    paginate,
     path,
     platform,
-    query,
+    respond,
     store,
 )
 from miready.mocks.state import webhooks as state
@@ -18,14 +18,8 @@ routes = web.RouteTableDef()
 
 @routes.get("/webhooks", name="listWebhooks")
 async def list_webhooks(request: web.Request) -> web.Response:
-    since = query(request).get("since_id")
-    hooks = [
-        h
-        for h in state.list_for(store(request), installation(request))
-        if since is None or h["id"] > since
-    ]
-    page, headers = paginate(request, hooks)
-    return ok([state.view(h) for h in page], headers=headers)
+    hooks = state.list_for(store(request), installation(request))
+    return listing(request, [state.view(h) for h in hooks])
 
 
 @routes.post("/webhooks", name="createWebhook")
@@ -36,8 +30,9 @@ async def create_webhook(request: web.Request) -> web.Response:
 
 @routes.get("/webhooks/{webhook_id}", name="getWebhook")
 async def get_webhook(request: web.Request) -> web.Response:
-    return ok(
-        state.view(state.get(store(request), installation(request), path(request, "webhook_id")))
+    return respond(
+        request,
+        state.view(state.get(store(request), installation(request), path(request, "webhook_id"))),
     )
 
 

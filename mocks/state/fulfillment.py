@@ -26,6 +26,8 @@ TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
     },
     "non-shippable": {"UNPACKED": frozenset({"DELIVERED"})},
 }
+# The fulfillment-order service's 422s put their field errors under `messages` (platform notes).
+MESSAGES = "messages"
 ORDER_EVENTS = {"packed": "order/packed", "fulfilled": "order/fulfilled"}
 
 
@@ -196,7 +198,7 @@ def update_fulfillment_order(
     if body.get("assigned_location"):
         loc_id = body["assigned_location"].get("location_id") or body["assigned_location"].get("id")
         if loc_id is None:
-            raise invalid("assigned_location.location_id", "required")
+            raise invalid("assigned_location.location_id", "required", MESSAGES)
         if loc_id != fo["assigned_location"]["location_id"]:
             if status in PACKED_OR_LATER or status in DISPATCHED_OR_LATER:
                 raise BadRequest(
@@ -204,7 +206,9 @@ def update_fulfillment_order(
                 )
             new_location = store.locations.get(loc_id)
             if new_location is None:
-                raise invalid("assigned_location.location_id", f"unknown location {loc_id}")
+                raise invalid(
+                    "assigned_location.location_id", f"unknown location {loc_id}", MESSAGES
+                )
             _check_can_move(store, fo, loc_id)
     now = clock.iso()
     if new_location is not None:

@@ -8,8 +8,8 @@ from typing import Any
 
 from miready.contracts.compat import legacy_order_view, order_input_from_legacy, shipping_status
 from miready.mocks.clock import parse_time
-from miready.mocks.errors import ApiError, Unprocessable, invalid
-from miready.mocks.state import stock
+from miready.mocks.errors import Unprocessable, invalid
+from miready.mocks.state import customers, records, stock
 from miready.mocks.state.allocation import InsufficientStock, Line, allocate
 from miready.mocks.state.catalog import money
 from miready.mocks.state.fulfillment import build_fo
@@ -81,6 +81,9 @@ def create_order(platform: Platform, store: Store, body: dict[str, Any]) -> dict
         "token": secrets.token_hex(20),
         "contact_email": body.get("contact_email"),
         "contact_name": body.get("contact_name"),
+        "customer_id": customers.for_order(platform, store, body.get("customer")),
+        "owner_note": None,
+        "extra": {},
         "currency": "ARS",
         "storefront": "api",
         "subtotal": f"{subtotal:.2f}",
@@ -119,9 +122,16 @@ def create_order(platform: Platform, store: Store, body: dict[str, Any]) -> dict
 
 
 def order_view(
-    platform: Platform, store: Store, order: dict[str, Any], aggregate: bool = False
+    platform: Platform,
+    store: Store,
+    order: dict[str, Any],
+    aggregate: bool = False,
+    with_customer: bool = False,
 ) -> dict[str, Any]:
-    """The order as read: legacy `shipping_*` fields computed from the first FO (never stored)."""
+    """The order as read: legacy `shipping_*` fields computed from the first FO (never stored).
+
+    `customer` is there only when the caller may read customers (`with_customer`).
+    """
     fos = store.fulfillment_orders_of(order)
     if platform.legacy_enabled:
         view = legacy_order_view(order, fos)
@@ -129,10 +139,27 @@ def order_view(
         view = dict(order)
         view["shipping_status"] = shipping_status([fo["status"] for fo in fos])
     view["fulfillments"] = list(fos) if aggregate else list(order["fulfillments"])
+    customer_id = view.pop("customer_id", None)
+    if with_customer:
+        found = records.table(store, records.CUSTOMERS).get(customer_id) if customer_id else None
+        view["customer"] = dict(found) if found else None
     return view
 
 
+def update_order(
+    platform: Platform, store: Store, order: dict[str, Any], body: dict[str, Any]
+) -> dict[str, Any]:
+    """PUT /orders/{id}: the fields apps may change (the spec's `order_update.json`)."""
+    for key in ("owner_note", "extra"):
+        if key in body:
+            order[key] = body[key]
+    order["updated_at"] = platform.clock.iso()
+    platform.emit(store.id, "order/updated", {"id": order["id"]})
+    return order
+
+
 def list_orders(store: Store, query: dict[str, Any]) -> list[dict[str, Any]]:
+    """Orders by `status` and aggregated `shipping_status` (the common filters come after)."""
     orders = sorted(store.orders.values(), key=lambda o: o["id"])
     status = query.get("status", "any")
     if status != "any":
@@ -145,20 +172,12 @@ def list_orders(store: Store, query: dict[str, Any]) -> list[dict[str, Any]]:
             return actual != "fulfilled" if wanted == "unfulfilled" else actual == wanted
 
         orders = [o for o in orders if matches(o)]
-    if query.get("since_id") is not None:
-        orders = [o for o in orders if o["id"] > query["since_id"]]
-    if query.get("created_at_min"):
-        lo = parse_time(query["created_at_min"])
-        orders = [o for o in orders if parse_time(o["created_at"]) >= lo]
-    if query.get("created_at_max"):
-        hi = parse_time(query["created_at_max"])
-        orders = [o for o in orders if parse_time(o["created_at"]) <= hi]
     return orders
 
 
 def close_order(platform: Platform, store: Store, order: dict[str, Any]) -> dict[str, Any]:
     if order["status"] == "cancelled":
-        raise ApiError(422, "A cancelled order cannot be closed", fields={"status": ["cancelled"]})
+        raise Unprocessable({"status": ["cancelled"]}, "A cancelled order cannot be closed")
     order["status"] = "closed"
     order["closed_at"] = order["updated_at"] = platform.clock.iso()
     return order
@@ -166,9 +185,7 @@ def close_order(platform: Platform, store: Store, order: dict[str, Any]) -> dict
 
 def open_order(platform: Platform, store: Store, order: dict[str, Any]) -> dict[str, Any]:
     if order["status"] == "cancelled":
-        raise ApiError(
-            422, "A cancelled order cannot be re-opened", fields={"status": ["cancelled"]}
-        )
+        raise Unprocessable({"status": ["cancelled"]}, "A cancelled order cannot be re-opened")
     order["status"] = "open"
     order["closed_at"] = None
     order["updated_at"] = platform.clock.iso()
@@ -179,7 +196,7 @@ def cancel_order(
     platform: Platform, store: Store, order: dict[str, Any], body: dict[str, Any]
 ) -> dict[str, Any]:
     if order["status"] == "cancelled":
-        raise ApiError(422, "The order is already cancelled", fields={"status": ["cancelled"]})
+        raise Unprocessable({"status": ["cancelled"]}, "The order is already cancelled")
     now = platform.clock.iso()
     if body.get("restock", True):
         # Each unit goes back to the location its FO took it from.

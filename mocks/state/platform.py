@@ -52,6 +52,10 @@ class Store:
     draft_orders: dict[int, dict[str, Any]] = field(default_factory=dict)
     webhooks: dict[int, dict[str, Any]] = field(default_factory=dict)
     movements: list[dict[str, Any]] = field(default_factory=list)
+    # Simple resources by kind key (categories, customers, metafields, ...): see state/records.py
+    records: dict[str, dict[int, dict[str, Any]]] = field(default_factory=dict)
+    # Store settings apps cannot write (admin API / fixture): see state/settings.py
+    settings: dict[str, Any] = field(default_factory=dict)
     next_order_number: int = 100
     next_fo_number: int = 1
 

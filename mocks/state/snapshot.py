@@ -7,15 +7,16 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from miready.mocks.errors import ApiError
+from miready.mocks.errors import Unprocessable
 from miready.mocks.ids import new_ulid
-from miready.mocks.state.locations import localized, renumber
+from miready.mocks.state import records
+from miready.mocks.state.locations import localized
 from miready.mocks.state.platform import App, Platform, Store
 
 
-class FixtureError(ApiError):
+class FixtureError(Unprocessable):
     def __init__(self, where: str, problem: str) -> None:
-        super().__init__(422, f"fixture {where}: {problem}", fields={where: [problem]})
+        super().__init__({where: [problem]}, f"fixture {where}: {problem}")
 
 
 def read_fixture(path: Path | str) -> dict[str, Any]:
@@ -75,10 +76,10 @@ def _load_store(platform: Platform, raw: dict[str, Any], where: str) -> Store:
         loc["_order"] = (loc.get("priority", j), j)
         ordered.append(loc)
     ordered.sort(key=lambda loc: loc.pop("_order"))
-    for loc in ordered:
-        loc["priority"], loc["is_default"] = 0, False
+    # Priorities 0..n-1 in fixture order, keeping the fixture's timestamps (a dump reloads equal).
+    for n, loc in enumerate(ordered):
+        loc["priority"], loc["is_default"] = n, n == 0
         store.locations[loc["id"]] = loc
-    renumber(store, ordered, platform.clock)
     for p in raw.get("products") or []:
         _load_product(platform, store, p, now)
     for key, target, kind in (
@@ -94,6 +95,8 @@ def _load_store(platform: Platform, raw: dict[str, Any], where: str) -> Store:
     for fo in raw.get("fulfillment_orders") or []:
         store.fulfillment_orders[fo["id"]] = copy.deepcopy(fo)
     store.movements = copy.deepcopy(raw.get("movements") or [])
+    records.load(platform, store, raw)
+    store.settings = copy.deepcopy(raw.get("settings") or {})
     store.next_order_number = int(
         raw.get("next_order_number", max([o["number"] + 1 for o in store.orders.values()] or [100]))
     )
@@ -204,6 +207,8 @@ def dump(platform: Platform) -> dict[str, Any]:
                 "draft_orders": copy.deepcopy(list(store.draft_orders.values())),
                 "webhooks": copy.deepcopy(list(store.webhooks.values())),
                 "movements": copy.deepcopy(store.movements),
+                "settings": copy.deepcopy(store.settings),
+                **records.dump(store),
             }
         )
     return {

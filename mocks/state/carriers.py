@@ -1,0 +1,76 @@
+"""Shipping carriers (a rates callback per app) and their options."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from miready.mocks.errors import NotFound, invalid
+from miready.mocks.state import records
+from miready.mocks.state.platform import Platform, Store
+
+KIND = records.CARRIERS
+OPTIONS = records.CARRIER_OPTIONS
+
+
+def create(platform: Platform, store: Store, app_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    for key in ("name", "callback_url"):
+        if not body.get(key):
+            raise invalid(key, "can't be blank")
+    record = {"types": "ship", "active": True, **body, "app_id": app_id}
+    return records.insert(platform, store, KIND, record)
+
+
+def view(carrier: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in carrier.items() if k != "app_id"}
+
+
+def delete(store: Store, carrier_id: int) -> None:
+    records.delete(store, KIND, carrier_id)
+    for option in options_of(store, carrier_id):
+        records.delete(store, OPTIONS, option["id"])
+
+
+def options_of(store: Store, carrier_id: int) -> list[dict[str, Any]]:
+    return [o for o in records.all_of(store, OPTIONS) if o["carrier_id"] == carrier_id]
+
+
+def option(store: Store, carrier_id: int, option_id: int) -> dict[str, Any]:
+    records.get(store, KIND, carrier_id)
+    found = records.table(store, OPTIONS).get(option_id)
+    if found is None or found["carrier_id"] != carrier_id:
+        raise NotFound("Shipping carrier option with such id does not exist")
+    return found
+
+
+def _check_code(store: Store, carrier_id: int, code: str | None, own: int | None = None) -> None:
+    if code is None:
+        return
+    if any(o["code"] == code and o["id"] != own for o in options_of(store, carrier_id)):
+        raise invalid("code", "has already been taken for this carrier")
+
+
+def create_option(
+    platform: Platform, store: Store, carrier_id: int, body: dict[str, Any]
+) -> dict[str, Any]:
+    records.get(store, KIND, carrier_id)
+    for key in ("code", "name"):
+        if not body.get(key):
+            raise invalid(key, "can't be blank")
+    _check_code(store, carrier_id, body["code"])
+    record = {
+        "carrier_id": carrier_id,
+        "additional_days": 0,
+        "additional_cost": 0,
+        "allow_free_shipping": False,
+        "active": True,
+        **body,
+    }
+    return records.insert(platform, store, OPTIONS, record)
+
+
+def update_option(
+    platform: Platform, store: Store, carrier_id: int, option_id: int, body: dict[str, Any]
+) -> dict[str, Any]:
+    option(store, carrier_id, option_id)
+    _check_code(store, carrier_id, body.get("code"), option_id)
+    return records.update(platform, store, OPTIONS, option_id, body)
