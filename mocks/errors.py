@@ -16,7 +16,7 @@ class ApiError(Exception):
         self.extra = extra
 
     def body(self) -> dict[str, Any]:
-        return error_body(self.status, self.description, **self.extra)
+        return {**error_body(self.status, self.description), **self.extra}
 
 
 def error_body(status: int, description: str, **extra: Any) -> dict[str, Any]:
@@ -57,14 +57,15 @@ class Unprocessable(ApiError):
         if description is None:
             description = "; ".join(f"{k}: {', '.join(v)}" for k, v in fields.items())
         self.fields = fields
+        super().__init__(422, description)
+        # Set after the fact: field names ("status") must not meet the constructor's arguments.
         if under:
-            super().__init__(422, description, **{under: fields})
+            self.extra = {under: fields}
             return
-        extra: dict[str, Any] = {k: v for k, v in fields.items() if k not in RESERVED}
+        self.extra = {k: v for k, v in fields.items() if k not in RESERVED}
         clashes = {k: v for k, v in fields.items() if k in RESERVED}
         if clashes:
-            extra["fields"] = clashes
-        super().__init__(422, description, **extra)
+            self.extra["fields"] = clashes
 
 
 def invalid(field: str, message: str, under: str | None = None) -> Unprocessable:

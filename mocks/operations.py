@@ -70,6 +70,14 @@ def schema_errors(
             if m:
                 name = f"{name}.{m.group(1)}" if name else m.group(1)
                 message = "is required"
+        elif error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            allowed = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+            for extra in error.instance:
+                if extra not in allowed:
+                    key = f"{name}.{extra}" if name else extra
+                    key = f"{root}.{key}" if root else key
+                    fields.setdefault(key, []).append("is not a field this operation accepts")
+            continue
         elif error.validator in ("anyOf", "oneOf"):
             message = "does not match any allowed form"
         name = f"{root}.{name}" if root and name else (name or root or "body")
