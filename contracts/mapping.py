@@ -30,6 +30,8 @@ class EndpointMapping:
     replacement: str
     action: str
     example: dict[str, Any] | None = None
+    # shipping.type -> the FO statuses the legacy action walks through, in order
+    statuses: dict[str, tuple[str, ...]] | None = None
     span: Span | None = None
 
 
@@ -120,6 +122,9 @@ def load_mapping(path: Path = MAPPING_PATH) -> Mapping:
             action=row["action"],
             example={k: v for k, v in row["example"].items() if k != "__line__"}
             if row.get("example")
+            else None,
+            statuses={k: tuple(v) for k, v in row["statuses"].items() if k != "__line__"}
+            if row.get("statuses")
             else None,
             span=span_of(row, path),
         )

@@ -9,13 +9,16 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 from miready.contracts import compat
+from miready.contracts.mapping import default_mapping
 from miready.mocks.errors import ApiError, Unprocessable
 from miready.mocks.keys import operation_key
 from miready.mocks.routes.common import body, installation, ok, path, platform, store
 from miready.mocks.routes.orders import view
-from miready.mocks.state import fulfillment, tracking
+from miready.mocks.state import fo_status, fulfillment, tracking
 
 routes = web.RouteTableDef()
+# The pack's legacy endpoint rows by "METHOD /path": the statuses pack/fulfill walk through.
+LEGACY_ROWS = {row.legacy: row for row in default_mapping().endpoints}
 Handler = Callable[[web.Request], Awaitable[web.Response]]
 
 
@@ -45,24 +48,37 @@ def _first_fo(request: web.Request) -> dict:
     return fo
 
 
-def _patch_first(request: web.Request, patch: dict) -> web.Response:
+def _walk_first(request: web.Request, patch: dict) -> web.Response:
+    """Apply a legacy pack/fulfill to the first FO along the statuses the pack's mapping names
+    for its shipping type; every step is checked before any is applied."""
     fo = _first_fo(request)
-    fulfillment.update_fulfillment_order(
-        platform(request), store(request), fo, patch, installation(request).app_id
-    )
+    kind = fo["shipping"]["type"]
+    row = LEGACY_ROWS[request[operation_key].endpoint]
+    ahead = fo_status.path_to(kind, fo["status"], (row.statuses or {}).get(kind, ()))
+    current = fo["status"]
+    for status in ahead:
+        fo_status.check_transition({**fo, "status": current}, status)
+        current = status
+    rest = {k: v for k, v in patch.items() if k != "status"}
+    steps = [{"status": s} for s in ahead] or [{}]
+    steps[-1].update(rest)
+    for step in steps:
+        fulfillment.update_fulfillment_order(
+            platform(request), store(request), fo, step, installation(request).app_id
+        )
     return ok(view(request, store(request).order(path(request, "order_id"))))
 
 
 @routes.post("/orders/{order_id}/pack", name="packOrder")
 @legacy_only
 async def pack_order(request: web.Request) -> web.Response:
-    return _patch_first(request, compat.pack_as_fo_patch({}))
+    return _walk_first(request, compat.pack_as_fo_patch({}))
 
 
 @routes.post("/orders/{order_id}/fulfill", name="fulfillOrder")
 @legacy_only
 async def fulfill_order(request: web.Request) -> web.Response:
-    return _patch_first(request, compat.fulfill_as_fo_patch(body(request)))
+    return _walk_first(request, compat.fulfill_as_fo_patch(body(request)))
 
 
 @routes.get("/orders/{order_id}/fulfillments", name="listOrderFulfillments")

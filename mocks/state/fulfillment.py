@@ -1,4 +1,4 @@
-"""Fulfillment orders: creation from an allocation, the status machine, and PATCH rules."""
+"""Fulfillment orders: creation from an allocation, status changes, and PATCH rules."""
 
 from __future__ import annotations
 
@@ -9,30 +9,12 @@ from miready.contracts.compat import DISPATCHED_OR_LATER, PACKED_OR_LATER, shipp
 from miready.mocks.errors import BadRequest, invalid
 from miready.mocks.ids import new_ulid
 from miready.mocks.state import stock
+from miready.mocks.state.fo_status import check_transition
 from miready.mocks.state.platform import Platform, Store
 
-# shipping.type -> status -> statuses it may move to (seed 004 common paths, UNPACKED->DISPATCHED
-# as the alternative; only PACKED may go back to UNPACKED).
-TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
-    "ship": {
-        "UNPACKED": frozenset({"PACKED", "DISPATCHED"}),
-        "PACKED": frozenset({"UNPACKED", "DISPATCHED"}),
-        "DISPATCHED": frozenset({"DELIVERED"}),
-    },
-    "pickup": {
-        "UNPACKED": frozenset({"PACKED"}),
-        "PACKED": frozenset({"UNPACKED", "READY_FOR_PICKUP"}),
-        "READY_FOR_PICKUP": frozenset({"DELIVERED"}),
-    },
-    "non-shippable": {"UNPACKED": frozenset({"DELIVERED"})},
-}
 # The fulfillment-order service's 422s put their field errors under `messages` (platform notes).
 MESSAGES = "messages"
 ORDER_EVENTS = {"packed": "order/packed", "fulfilled": "order/fulfilled"}
-
-
-def next_statuses(shipping_type: str, status: str) -> frozenset[str]:
-    return TRANSITIONS.get(shipping_type, TRANSITIONS["ship"]).get(status, frozenset())
 
 
 def money(value: Any, currency: str) -> dict[str, Any]:
@@ -163,17 +145,6 @@ def set_status(
     after = shipping_status([f["status"] for f in store.fulfillment_orders_of(order)])
     if after != before and after in ORDER_EVENTS:
         platform.emit(store.id, ORDER_EVENTS[after], {"id": order["id"]})
-
-
-def check_transition(fo: dict[str, Any], new: str) -> None:
-    allowed = next_statuses(fo["shipping"]["type"], fo["status"])
-    if new != fo["status"] and new not in allowed:
-        nexts = ", ".join(sorted(allowed)) or "none (final state)"
-        raise BadRequest(
-            f"A {fo['shipping']['type']} fulfillment order cannot go from {fo['status']} to {new}; "
-            f"allowed next states: {nexts}",
-            allowed_next_statuses=sorted(allowed),
-        )
 
 
 def update_fulfillment_order(

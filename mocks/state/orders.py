@@ -56,10 +56,27 @@ def _line_items(
     return items
 
 
+def pickup_location(store: Store, shipping_in: dict[str, Any]) -> str | None:
+    """The location a pickup order is collected at (`shipping.pickup_details.location_id`)."""
+    shipping = shipping_in.get("shipping") or {}
+    if shipping.get("type") != "pickup":
+        return None
+    location_id = (shipping.get("pickup_details") or {}).get("location_id")
+    if location_id is None:
+        return None
+    if location_id not in store.locations:
+        raise invalid("fulfillment.shipping.pickup_details.location_id", "unknown location")
+    return str(location_id)
+
+
 def create_order(platform: Platform, store: Store, body: dict[str, Any]) -> dict[str, Any]:
     clock = platform.clock
     items = _line_items(platform, store, body["products"])
+    shipping_in = fo_input(body, clock.iso())
     locations = [loc["id"] for loc in store.locations_by_priority()]
+    pickup_at = pickup_location(store, shipping_in)
+    if pickup_at is not None:
+        locations = [pickup_at]  # a pickup order takes its stock from the branch it is picked at
     lines = [Line(item["id"], item["variant_id"], item["quantity"]) for item in items]
     try:
         allocation = allocate(lines, locations, lambda v, loc: stock.available(store, v, loc))
@@ -72,7 +89,6 @@ def create_order(platform: Platform, store: Store, body: dict[str, Any]) -> dict
         ) from e
     now = clock.iso()
     subtotal = sum(Decimal(i["price"]) * i["quantity"] for i in items)
-    shipping_in = fo_input(body, now)
     consumer_cost = Decimal(str((shipping_in.get("shipping") or {}).get("consumer_cost") or 0))
     order = {
         "id": platform.ids.next("order"),

@@ -8,6 +8,7 @@ from typing import Any
 from miready.mocks.clock import parse_time
 from miready.mocks.errors import BadRequest, NotFound
 from miready.mocks.ids import new_ulid
+from miready.mocks.state.fo_status import SENT
 from miready.mocks.state.fulfillment import set_status
 from miready.mocks.state.platform import Platform, Store
 
@@ -58,7 +59,7 @@ def _is_duplicate(
 def create_event(
     platform: Platform, store: Store, fo: dict[str, Any], body: dict[str, Any]
 ) -> dict[str, Any]:
-    if fo["status"] not in ("DISPATCHED", "DELIVERED"):
+    if fo["status"] not in SENT | {"DELIVERED"}:
         raise BadRequest(
             f"Tracking events need a DISPATCHED fulfillment order; this one is {fo['status']}"
         )
@@ -94,7 +95,7 @@ def create_event(
 
 
 def _check_editable(fo: dict[str, Any]) -> None:
-    if fo["status"] != "DISPATCHED":
+    if fo["status"] not in SENT:
         raise BadRequest(
             "Tracking events change only while the fulfillment order is DISPATCHED; "
             f"this one is {fo['status']}"
