@@ -26,7 +26,7 @@ from miready.mocks.middlewares import (
     validation_middleware,
 )
 from miready.mocks.operations import default_operations
-from miready.mocks.routes import API_PREFIX, TABLES
+from miready.mocks.routes import API_PREFIX, TABLES, store_admin
 from miready.mocks.state import snapshot
 from miready.mocks.state.platform import Platform
 
@@ -71,5 +71,6 @@ def create_app(config: MockConfig | None = None) -> web.Application:
     app[deliveries_key] = []
     add_api_routes(app)
     app.add_routes(admin.routes)
+    app.add_routes(store_admin.routes)
     app.cleanup_ctx.append(delivery.webhook_session)
     return app

@@ -9,7 +9,7 @@ from typing import Any
 from miready.contracts.compat import legacy_order_view, order_input_from_legacy, shipping_status
 from miready.mocks.clock import parse_time
 from miready.mocks.errors import Unprocessable, invalid
-from miready.mocks.state import customers, records, stock
+from miready.mocks.state import customers, records, settings, stock
 from miready.mocks.state.allocation import InsufficientStock, Line, allocate
 from miready.mocks.state.catalog import money
 from miready.mocks.state.fulfillment import build_fo
@@ -132,6 +132,10 @@ def create_order(platform: Platform, store: Store, body: dict[str, Any]) -> dict
         )
         store.fulfillment_orders[fo["id"]] = fo
         order["fulfillments"].append(fo["id"])
+    delay = settings.fulfillment_orders_delay(store)
+    if delay:
+        until = clock.now() + timedelta(seconds=delay)
+        order["fulfillments_pending_until"] = until.isoformat(timespec="seconds")
     store.orders[order["id"]] = order
     platform.emit(store.id, "order/created", {"id": order["id"]})
     return order
@@ -154,7 +158,8 @@ def order_view(
     else:
         view = dict(order)
         view["shipping_status"] = shipping_status([fo["status"] for fo in fos])
-    view["fulfillments"] = list(fos) if aggregate else list(order["fulfillments"])
+    view["fulfillments"] = list(fos) if aggregate else [fo["id"] for fo in fos]
+    view.pop("fulfillments_pending_until", None)
     customer_id = view.pop("customer_id", None)
     if with_customer:
         found = records.table(store, records.CUSTOMERS).get(customer_id) if customer_id else None
@@ -216,7 +221,7 @@ def cancel_order(
     now = platform.clock.iso()
     if body.get("restock", True):
         # Each unit goes back to the location its FO took it from.
-        for fo in store.fulfillment_orders_of(order):
+        for fo in store.all_fulfillment_orders_of(order):
             location_id = fo["assigned_location"]["location_id"]
             if location_id not in store.locations:
                 location_id = stock.first_location_for(store, None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from miready.mocks.clock import Clock
+from miready.mocks.clock import Clock, parse_time
 from miready.mocks.errors import ApiError, NotFound
 from miready.mocks.ids import Counter, new_secret, token_id
 from miready.mocks.scopes import effective_scopes
@@ -58,6 +58,8 @@ class Store:
     settings: dict[str, Any] = field(default_factory=dict)
     next_order_number: int = 100
     next_fo_number: int = 1
+    # The platform's clock, for views that depend on time (pending fulfillment orders)
+    clock: Clock = field(default_factory=Clock, repr=False, compare=False)
 
     def view(self) -> dict[str, Any]:
         return {
@@ -98,11 +100,22 @@ class Store:
 
     def fulfillment_order(self, order_id: int, fo_id: str) -> dict[str, Any]:
         order = self.order(order_id)
-        if fo_id not in order["fulfillments"]:
+        if fo_id not in order["fulfillments"] or self.fulfillments_pending(order):
             raise NotFound("Fulfillment order with such id does not exist")
         return self.fulfillment_orders[fo_id]
 
+    def fulfillments_pending(self, order: dict[str, Any]) -> bool:
+        """True while the platform is still creating the order's FOs (store setting)."""
+        until = order.get("fulfillments_pending_until")
+        return bool(until) and self.clock.now() < parse_time(until)
+
     def fulfillment_orders_of(self, order: dict[str, Any]) -> list[dict[str, Any]]:
+        """The order's FOs as apps see them: none while they are pending."""
+        if self.fulfillments_pending(order):
+            return []
+        return self.all_fulfillment_orders_of(order)
+
+    def all_fulfillment_orders_of(self, order: dict[str, Any]) -> list[dict[str, Any]]:
         return [self.fulfillment_orders[i] for i in order["fulfillments"]]
 
 
@@ -140,7 +153,10 @@ class Platform:
         if isinstance(name, str):
             name = {"es": name}
         store = Store(
-            id=store_id, name=name or {"es": f"Store {store_id}"}, created_at=self.clock.iso()
+            id=store_id,
+            name=name or {"es": f"Store {store_id}"},
+            created_at=self.clock.iso(),
+            clock=self.clock,
         )
         self.stores[store_id] = store
         return store
