@@ -1,13 +1,16 @@
-"""Admin route table for the operator's store settings under /_mock (registered by the app)."""
+"""Admin route table under /_mock for store settings and shipping quotes (registered by the app)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+from typing import Any
 
+import aiohttp
 from aiohttp import web
 from miready.mocks.errors import BadRequest
-from miready.mocks.keys import platform_key
-from miready.mocks.state import settings
+from miready.mocks.keys import platform_key, webhook_session_key
+from miready.mocks.state import quotes, settings
 
 routes = web.RouteTableDef()
 
@@ -18,11 +21,53 @@ async def get_store_settings(request: web.Request) -> web.Response:
     return web.json_response(settings.view(store))
 
 
+async def _body(request: web.Request) -> Any:
+    try:
+        return json.loads((await request.read()) or b"{}")
+    except (ValueError, UnicodeDecodeError, RecursionError) as e:
+        raise BadRequest(f"Problems parsing JSON: {e}") from None
+
+
 @routes.put("/_mock/stores/{store_id}/settings", name="admin_set_store_settings")
 async def set_store_settings(request: web.Request) -> web.Response:
     store = request.app[platform_key].store(request.match_info["store_id"])
+    return web.json_response(settings.update(store, await _body(request)))
+
+
+async def _ask(session: aiohttp.ClientSession, call: dict[str, Any], at: str) -> dict[str, Any]:
+    """POST one rate request; the log entry says what came back (never raises)."""
+    entry = {**call, "at": at, "status": None, "response": None, "error": None}
     try:
-        body = json.loads((await request.read()) or b"{}")
-    except (ValueError, UnicodeDecodeError) as e:
-        raise BadRequest(f"Problems parsing JSON: {e}") from None
-    return web.json_response(settings.update(store, body))
+        async with session.post(call["url"], json=call["request"]) as response:
+            entry["status"] = response.status
+            text = await response.text()
+            try:
+                entry["response"] = json.loads(text)
+            except ValueError:
+                entry["response"] = text[:1000]
+    except (aiohttp.ClientError, TimeoutError, ValueError) as e:
+        entry["error"] = f"{type(e).__name__}: {e}"
+    return entry
+
+
+@routes.post("/_mock/stores/{store_id}/shipping-quotes", name="admin_quote_shipping")
+async def quote_shipping(request: web.Request) -> web.Response:
+    """A storefront cart asks for shipping rates: each active carrier is called once per location
+    the cart ships from, concurrently; every call goes to the store's quote log."""
+    platform = request.app[platform_key]
+    store = platform.store(request.match_info["store_id"])
+    body = await _body(request)
+    if not isinstance(body, dict):
+        raise BadRequest("The body must be a JSON object")
+    calls = quotes.rate_requests(store, body)
+    session = request.app[webhook_session_key]
+    at = platform.clock.iso()
+    entries = await asyncio.gather(*(_ask(session, call, at) for call in calls))
+    store.quote_log.extend(entries)
+    return web.json_response({"quotes": entries})
+
+
+@routes.get("/_mock/stores/{store_id}/shipping-quotes", name="admin_list_shipping_quotes")
+async def list_shipping_quotes(request: web.Request) -> web.Response:
+    store = request.app[platform_key].store(request.match_info["store_id"])
+    return web.json_response(store.quote_log)

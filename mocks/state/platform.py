@@ -56,6 +56,8 @@ class Store:
     records: dict[str, dict[int, dict[str, Any]]] = field(default_factory=dict)
     # Store settings apps cannot write (admin API / fixture): see state/settings.py
     settings: dict[str, Any] = field(default_factory=dict)
+    # Every rate request sent to a carrier callback (admin shipping quotes)
+    quote_log: list[dict[str, Any]] = field(default_factory=list)
     next_order_number: int = 100
     next_fo_number: int = 1
     # The platform's clock, for views that depend on time (pending fulfillment orders)
