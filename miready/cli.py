@@ -10,16 +10,40 @@ from miready.certifier.ledger.base import DEFAULT_LEDGER_URL
 
 EXIT_USAGE = 2
 FORMATS = ("text", "json", "md", "html", "junit")
+# One example per subcommand, shown at the end of its --help.
+EXAMPLES = {
+    "mock": "example:\n  miready mock --port 8080 --fixture mocks/fixtures/sample.yaml",
+    "certify": "example:\n  miready certify --ledger sqlite:///miready.db --as-of 2023-04-15 "
+    "--format html --out report.html",
+    "import": "example:\n  miready import capture.har --app 1001 --scopes read_orders write_orders",
+    "review": "example:\n  miready review --app 1001 --approve --reviewer ana "
+    '--reason "checked FO flows"',
+    "demo": "example:\n  miready demo --dir ./demo-out",
+    "rules": "example:\n  miready rules list\n  miready rules show tiendanube-multi-inventory",
+    "rules list": "example:\n  miready rules list",
+    "rules show": "example:\n  miready rules show tiendanube-multi-inventory",
+}
 
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="miready",
         description="Migrate apps to multi-location inventory: mock, record, certify.",
+        epilog="example:\n  miready mock --port 8080 &\n"
+        "  miready proxy --upstream http://127.0.0.1:8080 --port 8081",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    mock = sub.add_parser("mock", help="run the mock multi-location platform")
+    def add(name: str, **kw: object) -> argparse.ArgumentParser:
+        return sub.add_parser(
+            name,
+            epilog=EXAMPLES.get(name),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+            **kw,  # type: ignore[arg-type]
+        )
+
+    mock = add("mock", help="run the mock multi-location platform")
     mock.add_argument("--host", default="127.0.0.1")
     mock.add_argument("--port", type=int, default=8080)
     mock.add_argument("--fixture", help="YAML fixture to load (default: the sample fixture)")
@@ -31,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     # Its options live in proxy/cli.py; `miready proxy ...` hands every argument over unchanged.
     sub.add_parser("proxy", help="run the recording proxy in front of a store", add_help=False)
 
-    cert = sub.add_parser("certify", help="decide and report multi-inventory readiness")
+    cert = add("certify", help="decide and report multi-inventory readiness")
     cert.add_argument("--ledger", default=DEFAULT_LEDGER_URL)
     cert.add_argument("--app", dest="apps", action="append", metavar="ID")
     cert.add_argument("--as-of", help="ISO 8601 date or datetime (default: now)")
@@ -44,7 +68,7 @@ def _parser() -> argparse.ArgumentParser:
         help="judge the stored calls again by --rules (what-if), not by their recorded findings",
     )
 
-    imp = sub.add_parser("import", help="classify captured traffic (HAR or mitmproxy flows)")
+    imp = add("import", help="classify captured traffic (HAR or mitmproxy flows)")
     imp.add_argument("file", metavar="FILE")
     imp.add_argument("--ledger", default=DEFAULT_LEDGER_URL)
     imp.add_argument("--app", dest="app_id", metavar="ID")
@@ -54,7 +78,7 @@ def _parser() -> argparse.ArgumentParser:
         "--app-kind", metavar="KIND", help="the app's kind, one of the pack's app_kinds"
     )
 
-    rev = sub.add_parser("review", help="record a manual review of an app")
+    rev = add("review", help="record a manual review of an app")
     rev.add_argument("--ledger", default=DEFAULT_LEDGER_URL)
     rev.add_argument("--app", dest="app_id", required=True, metavar="ID")
     verdict = rev.add_mutually_exclusive_group(required=True)
@@ -63,13 +87,23 @@ def _parser() -> argparse.ArgumentParser:
     rev.add_argument("--reviewer", required=True)
     rev.add_argument("--reason", required=True)
 
-    rules = sub.add_parser("rules", help="what the platform packs check")
+    rules = add("rules", help="what the platform packs check")
     rules_sub = rules.add_subparsers(dest="rules_command", required=True, metavar="list|show")
-    rules_sub.add_parser("list", help="the packs shipped in contracts/packs/")
-    show = rules_sub.add_parser("show", help="the rules of one pack, as a table")
+    rules_sub.add_parser(
+        "list",
+        help="the packs shipped in contracts/packs/",
+        epilog=EXAMPLES["rules list"],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    show = rules_sub.add_parser(
+        "show",
+        help="the rules of one pack, as a table",
+        epilog=EXAMPLES["rules show"],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     show.add_argument("pack", metavar="PACK", help="a pack name or a pack folder")
 
-    demo = sub.add_parser("demo", help="the whole story end to end, in under a minute")
+    demo = add("demo", help="the whole story end to end, in under a minute")
     demo.add_argument("--dir", help="folder for the ledger and the reports (default: a temp dir)")
     demo.add_argument("--keep", action="store_true", help="leave the mock and proxy running")
     return p
@@ -80,6 +114,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv[:1] == ["proxy"]:
         from miready.proxy.cli import main as proxy_main  # noqa: PLC0415 - mitmproxy loads only here
 
+        problem = _preflight_proxy(argv[1:])
+        if problem:
+            return _fail("proxy", problem)
         return proxy_main(argv[1:], prog="miready proxy")
     args = _parser().parse_args(argv)
     try:
@@ -88,22 +125,71 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def _fail(command: str, line: str) -> int:
+    print(f"miready {command}: error: {line}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _preflight_proxy(argv: list[str]) -> str | None:
+    """The proxy's ledger folder, port and upstream, checked before mitmproxy starts."""
+    from miready.preflight import (  # noqa: PLC0415
+        PreflightError,
+        check_ledger,
+        check_port,
+        check_upstream,
+    )
+
+    if {"-h", "--help"} & set(argv):
+        return None
+    p = argparse.ArgumentParser(add_help=False)
+    p.add_argument("--upstream")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8081)
+    p.add_argument("--ledger", default=DEFAULT_LEDGER_URL)
+    p.add_argument("--mode", default="reverse")
+    known, _ = p.parse_known_args(argv)
+    try:
+        if known.ledger:
+            check_ledger(known.ledger)
+        check_port(known.host, known.port)
+        if known.upstream and known.mode == "reverse":
+            check_upstream(known.upstream)
+    except PreflightError as e:
+        return str(e)
+    return None
+
+
 def _dispatch(args: argparse.Namespace) -> int:
     from miready.certifier.errors import UsageError  # noqa: PLC0415 - keep start-up light
+    from miready.preflight import (  # noqa: PLC0415
+        PreflightError,
+        check_fixture,
+        check_ledger,
+        check_port,
+        port_in_use,
+    )
 
     try:
+        if getattr(args, "ledger", None):
+            check_ledger(args.ledger)
         match args.command:
             case "mock":
                 from miready.mocks.app import SAMPLE_FIXTURE  # noqa: PLC0415
                 from miready.mocks.server import run_mock  # noqa: PLC0415
 
-                run_mock(
-                    args.host,
-                    args.port,
-                    args.fixture or SAMPLE_FIXTURE,
-                    legacy=not args.no_legacy,
-                    allow_remote_admin=args.allow_remote_admin,
-                )
+                if args.fixture:
+                    check_fixture(args.fixture)
+                check_port(args.host, args.port)
+                try:
+                    run_mock(
+                        args.host,
+                        args.port,
+                        args.fixture or SAMPLE_FIXTURE,
+                        legacy=not args.no_legacy,
+                        allow_remote_admin=args.allow_remote_admin,
+                    )
+                except OSError as e:  # taken between the check and the listen
+                    raise PreflightError(port_in_use(args.host, args.port, e)) from e
                 return 0
             case "certify":
                 from miready.certifier.commands import certify  # noqa: PLC0415
@@ -143,7 +229,6 @@ def _dispatch(args: argparse.Namespace) -> int:
                 from miready.demo import run_demo  # noqa: PLC0415
 
                 return run_demo(directory=args.dir, keep=args.keep)
-    except UsageError as e:
-        print(f"miready {args.command}: error: {e}", file=sys.stderr)
-        return EXIT_USAGE
+    except (UsageError, PreflightError) as e:
+        return _fail(args.command, str(e))
     raise AssertionError(f"unhandled command {args.command!r}")

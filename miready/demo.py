@@ -191,27 +191,49 @@ def _place_order(shop: PlatformClient, variant_id: int, quantity: int, day: int)
     )
 
 
+def split_orders_table(rows: list[dict[str, str]]) -> Table:
+    """The split orders, readable at 80 columns: no value wraps, the FO id is cut to its last 8
+    characters (a ULID's random tail) and a long app name is cut with an ellipsis."""
+    table = Table(title="The order that ships from two locations", title_justify="left")
+    # Widths add up to 78 with borders: app <= 16, FO 12, loc. 5, status 16, tracking code 13.
+    table.add_column("app", max_width=16, overflow="ellipsis", no_wrap=True)
+    table.add_column("FO", no_wrap=True, min_width=12)
+    table.add_column("loc.", no_wrap=True, min_width=5)
+    table.add_column("status", no_wrap=True, min_width=16)
+    table.add_column("tracking code", no_wrap=True, min_width=13)
+    for row in rows:
+        table.add_row(
+            row["app"],
+            f"#{row['n']} …{row['fo_id'][-8:]}",
+            "…" + row["location_id"][-4:],
+            row["status"],
+            row["code"] or "[red]none[/red]",
+            style=None if row["ok"] else "red",
+        )
+    return table
+
+
 def _show_split_orders(
     console: Console, mock_url: str, split_orders: dict[str, tuple[str, int]]
 ) -> None:
-    table = Table(title="The order that ships from two locations", title_justify="left")
-    for column in ("app", "fulfillment order", "location", "status", "tracking code"):
-        table.add_column(column)
+    rows = []
     for store in (LEGACY, READY):
         app_name, order_id = split_orders[store.store_id]
         shop = _client(mock_url, store, store.storefront_token, "miready demo")
         for i, fo in enumerate(shop.get(f"/orders/{order_id}/fulfillment-orders")):
             code = (fo.get("tracking_info") or {}).get("code")
-            ok = fo["status"] == "DISPATCHED" and code
-            table.add_row(
-                app_name if i == 0 else "",
-                f"#{i + 1} {fo['id']}",
-                (fo.get("assigned_location") or {}).get("location_id", "")[-4:],
-                fo["status"],
-                code or "[red]none[/red]",
-                style=None if ok else "red",
+            rows.append(
+                {
+                    "app": app_name if i == 0 else "",
+                    "n": str(i + 1),
+                    "fo_id": fo["id"],
+                    "location_id": (fo.get("assigned_location") or {}).get("location_id", ""),
+                    "status": fo["status"],
+                    "code": code or "",
+                    "ok": fo["status"] == "DISPATCHED" and bool(code),
+                }
             )
-    console.print(table)
+    console.print(split_orders_table(rows))
     console.print(
         "The legacy app called POST /orders/{id}/fulfill once: its tracking code landed on the "
         "first fulfillment order only, and the second one never left the warehouse.\n"

@@ -1,0 +1,140 @@
+"""A first hour without surprises: one line saying what to do, never a traceback; an example in
+every --help; tables readable at 80 columns."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+
+import pytest
+from rich.console import Console
+
+from miready.cli import main
+from miready.demo import split_orders_table
+
+SUBCOMMANDS = ["mock", "certify", "import", "review", "demo", "rules", "rules list", "rules show"]
+
+
+@pytest.fixture
+def busy_port() -> Iterator[int]:
+    """A port something listens on (a plain socket on 127.0.0.1:0)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        yield s.getsockname()[1]
+
+
+@pytest.fixture
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _one_line(capsys: pytest.CaptureFixture[str]) -> str:
+    err = capsys.readouterr().err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert "Traceback" not in err
+    return lines[0]
+
+
+def test__mock_on_a_busy_port__should_print_one_line_naming_port(busy_port, capsys) -> None:
+    code = main(["mock", "--port", str(busy_port)])
+    line = _one_line(capsys)
+    assert code == 2 and f"port {busy_port}" in line and "--port" in line
+
+
+def test__proxy_on_a_busy_port__should_print_one_line_naming_port(busy_port, capsys) -> None:
+    code = main(["proxy", "--port", str(busy_port), "--ledger", ""])
+    line = _one_line(capsys)
+    assert code == 2 and f"port {busy_port}" in line and "--port" in line
+
+
+def test__proxy_with_unreachable_upstream__should_say_start_the_store(closed_port, capsys) -> None:
+    upstream = f"http://127.0.0.1:{closed_port}"
+    code = main(["proxy", "--upstream", upstream, "--port", "0", "--ledger", ""])
+    line = _one_line(capsys)
+    assert code == 2 and upstream in line and "miready mock" in line
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["certify", "--ledger", "sqlite:///{missing}/x.db"],
+        [
+            "review",
+            "--ledger",
+            "sqlite:///{missing}/x.db",
+            "--app",
+            "1",
+            "--approve",
+            "--reviewer",
+            "a",
+            "--reason",
+            "b",
+        ],
+        ["import", "f.har", "--ledger", "sqlite:///{missing}/x.db"],
+        ["proxy", "--port", "0", "--ledger", "sqlite:///{missing}/x.db"],
+    ],
+)
+def test__missing_ledger_folder__should_say_create_it(argv, tmp_path, capsys) -> None:
+    missing = tmp_path / "no" / "such"
+    code = main([a.format(missing=missing) for a in argv])
+    line = _one_line(capsys)
+    assert code == 2 and str(missing) in line and "mkdir -p" in line
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (None, "does not exist"),
+        ("stores: [unclosed", "cannot be read"),
+        ("- just a list", "not valid"),
+        (
+            "stores:\n  - id: '1'\n    products: [{variants: [{inventory_levels: "
+            "[{location_id: NOPE, stock: 1}]}]}]\n",
+            "unknown location",
+        ),
+    ],
+)
+def test__bad_fixture__should_print_one_line_naming_the_file(
+    content, says, tmp_path, capsys
+) -> None:
+    fixture = tmp_path / "fixture.yaml"
+    if content is not None:
+        fixture.write_text(content, encoding="utf-8")
+    code = main(["mock", "--port", "0", "--fixture", str(fixture)])
+    line = _one_line(capsys)
+    assert code == 2 and str(fixture) in line and says in line and "--fixture" in line
+
+
+@pytest.mark.parametrize("command", SUBCOMMANDS)
+def test__every_subcommand_help__should_end_with_an_example(command, capsys) -> None:
+    with pytest.raises(SystemExit):
+        main([*command.split(), "--help"])
+    out = capsys.readouterr().out
+    assert "example:" in out and f"miready {command}" in out.split("example:")[1]
+
+
+def test__split_orders_table__at_80_columns__should_show_every_value_unwrapped() -> None:
+    rows = [
+        {
+            "app": "Legacy Shipping App With A Long Name",
+            "n": str(n),
+            "fo_id": f"01HTMFDH09VC6E2Q8KGTGP44F{n}",
+            "location_id": f"01HTMFDH09VC6E2Q8KGTGP44D{n}",
+            "status": "READY_FOR_PICKUP",
+            "code": "BR123456789AR",
+            "ok": True,
+        }
+        for n in (1, 2)
+    ]
+    console = Console(width=80, record=True, color_system=None)
+    console.print(split_orders_table(rows))
+    text = console.export_text()
+    assert max(len(line) for line in text.splitlines()) <= 80
+    for row in rows:
+        for value in (row["fo_id"][-8:], row["location_id"][-4:], row["status"], row["code"]):
+            assert value in text, (value, text)
+    assert "Legacy" in text
