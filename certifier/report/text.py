@@ -21,6 +21,7 @@ STYLES = {
     Verdict.MANUALLY_REJECTED: "bold red",
 }
 WIDTH = 120
+NARROW = 110  # console columns under which the summary drops to its essentials
 
 
 @FORMATS.register("text")
@@ -39,24 +40,36 @@ def write(console: Console, report: Report) -> None:
         f"  window {pack.window_days} days  ledger {report.ledger_url}"
     )
     console.print(pack.manifest.wording.policy)
+    # Below NARROW columns the table keeps what decides (app, verdict, dates, calls) and each
+    # app's coverage and deprecated count move to its details, so nothing is squeezed empty.
+    narrow = console.width < NARROW
     table = Table(show_lines=False)
-    for column in ("App", "Verdict", "Observed since", "Calls", "Deprecated", "Eligible on"):
-        table.add_column(column, no_wrap=column != "App")
-    table.add_column("Coverage (new/legacy)")
+    table.add_column("App", min_width=14, ratio=1, overflow="fold")
+    table.add_column("Verdict", no_wrap=True)
+    table.add_column("Observed since", no_wrap=True)
+    table.add_column("Calls", no_wrap=True, justify="right")
+    if not narrow:
+        table.add_column("Deprecated", no_wrap=True, justify="right")
+    table.add_column("Eligible on", no_wrap=True)
+    if not narrow:
+        table.add_column("Coverage (new/legacy)", min_width=20, ratio=2)
     for a in report.apps:
         d = a.decision
-        table.add_row(
+        cells = [
             a.app_id + (f"\n{a.name}" if a.name else ""),
             f"[{STYLES[d.verdict]}]{d.verdict.value}[/]",
             stamp(d.first_seen) or "never",
             str(d.calls_in_window),
-            str(sum(p.deprecated for p in a.timeline)),
-            d.eligible_on.isoformat() if d.eligible_on else "",
-            _coverage(a),
-        )
+        ]
+        if not narrow:
+            cells.append(str(sum(p.deprecated for p in a.timeline)))
+        cells.append(d.eligible_on.isoformat() if d.eligible_on else "")
+        if not narrow:
+            cells.append(_coverage(a))
+        table.add_row(*cells)
     console.print(table)
     for a in report.apps:
-        _details(console, a)
+        _details(console, a, with_summary=narrow)
     counts = ", ".join(f"{n} {v}" for v, n in report.counts().items() if n)
     verdict = "[green]ready[/]" if report.ready else "[red]not ready[/]"
     console.print(f"{len(report.apps)} app(s): {counts or 'none'}: {verdict}")
@@ -70,10 +83,14 @@ def _coverage(a: AppReport) -> str:
     )
 
 
-def _details(console: Console, a: AppReport) -> None:
+def _details(console: Console, a: AppReport, with_summary: bool = False) -> None:
     d = a.decision
     style = STYLES[d.verdict]
     console.print(f"\n[bold]{a.app_id}[/bold]: [{style}]{d.verdict.value}[/]. {d.reason}")
+    if with_summary:
+        deprecated = sum(p.deprecated for p in a.timeline)
+        coverage = _coverage(a).replace("\n", "; ") or "none"
+        console.print(f"deprecated calls: {deprecated}; coverage (new/legacy): {coverage}")
     if a.blocking_findings:
         _findings(console, a.blocking_findings)
     if a.advisory_findings:

@@ -1,0 +1,35 @@
+"""The terminal report at 80 columns (the demo's summary): no column is squeezed empty."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from miready.certifier.report import build_report
+from miready.certifier.report.text import write
+from rich.console import Console
+
+AS_OF = datetime(2024, 5, 20, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def two_apps(ledger, calls):
+    days = [AS_OF - timedelta(days=d) for d in range(1, 20)]
+    calls.clean("migrated-shipping-app", *days)
+    calls.clean("legacy-shipping-app", *days)
+    calls.legacy("legacy-shipping-app", *days[:5])
+    return ledger
+
+
+@pytest.mark.parametrize("width", [80, 100, 120])
+def test__text_report__at_width__should_show_every_app_verdict_and_coverage(
+    two_apps, pack, width
+) -> None:
+    report = build_report(two_apps, pack, AS_OF, two_apps.apps())
+    console = Console(width=width, record=True, color_system=None)
+    write(console, report)
+    text = console.export_text()
+    assert max(len(line) for line in text.splitlines()) <= width
+    for word in ("legacy-shipping-app", "migrated-shipping-app", "not_ready", "auto_approved"):
+        assert word in text, (word, text)
+    assert "Fulfillment actions" in text  # a coverage family, in the table or the details
