@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 from miready.contracts.compat import legacy_order_view, order_input_from_legacy, shipping_status
-from miready.mocks.clock import parse_time
 from miready.mocks.errors import Unprocessable, invalid
 from miready.mocks.state import customers, records, settings, stock
 from miready.mocks.state.allocation import InsufficientStock, Line, allocate
