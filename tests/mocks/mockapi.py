@@ -5,6 +5,8 @@ from __future__ import annotations
 import json as _json
 from typing import Any
 
+from miready.mocks.keys import config_key
+
 READY = "demo-ready-token-0002"  # every scope
 LEGACY = "demo-legacy-token-0001"  # products + orders only
 STORE = "/v1/1"
@@ -32,6 +34,11 @@ class Api:
     ) -> tuple[int, Any]:
         token = self.token if token == "default" else token
         kw.setdefault("headers", headers(token))
+        if path.startswith("/_mock"):
+            # The operator's admin token, when the mock is configured with one.
+            admin = getattr(self.client.app[config_key], "admin_token", None)
+            if admin:
+                kw["headers"] = {**kw["headers"], "Authorization": f"Bearer {admin}"}
         prefix = "" if path.startswith("/_mock") or path.startswith("/v1/") else STORE
         async with self.client.request(method, prefix + path, json=json, **kw) as response:
             self.last_headers = response.headers
