@@ -116,9 +116,11 @@ def run(
         f.write(_lua(calls, headers))
     try:
         threads = max(1, min(2, connections))
-        cmd = [binary, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
+        cmd = [binary, f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency"]
         cmd += ["--timeout", "10s", "-s", f.name, base]
-        out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=True)
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        if out.returncode != 0:
+            raise RuntimeError(f"wrk exited {out.returncode}: {out.stderr or out.stdout}")
     finally:
         Path(f.name).unlink(missing_ok=True)
     return parse_wrk(out.stdout, seconds)
