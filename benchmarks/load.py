@@ -116,7 +116,8 @@ def run(
         f.write(_lua(calls, headers))
     try:
         threads = max(1, min(2, connections))
-        cmd = [binary, f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency"]
+        duration = max(1, round(seconds))  # wrk takes whole seconds
+        cmd = [binary, f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency"]
         cmd += ["--timeout", "10s", "-s", f.name, base]
         out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
         if out.returncode != 0:
