@@ -22,13 +22,19 @@ GET_ONLY = [
     load.Call("GET", "/v1/1/orders?per_page=5"),
 ]
 _ORDER = json.dumps({"products": [{"variant_id": 301, "quantity": 1}]})
-MIXED = [
-    *GET_ONLY,
-    load.Call("GET", "/v1/1/products?per_page=20"),
-    load.Call("POST", "/v1/1/orders", _ORDER),
-    load.Call("GET", "/v1/1/orders/1/fulfillment-orders"),
-    load.Call("PUT", "/v1/1/products/20", json.dumps({"tags": "bench"})),
-]
+
+
+def mixed_workload(order_id: int) -> list[load.Call]:
+    """GETs, an order placed (allocation), its fulfillment orders read, a product updated."""
+    return [
+        *GET_ONLY,
+        load.Call("GET", "/v1/1/products?per_page=20"),
+        load.Call("POST", "/v1/1/orders", _ORDER),
+        load.Call("GET", f"/v1/1/orders/{order_id}/fulfillment-orders"),
+        load.Call("PUT", "/v1/1/products/20", json.dumps({"tags": "bench"})),
+    ]
+
+
 GOAL_MIXED_RPS, GOAL_MIXED_P99, GOAL_LIST_RATIO = 2000.0, 25.0, 1.3
 
 
@@ -51,34 +57,38 @@ def _api(base: str, method: str, path: str, body: Any = None) -> Any:
         return json.load(r)
 
 
-def add_store(base: str, store_id: str, token: str, orders: int) -> None:
-    """Store ``store_id`` holding ``orders`` orders, loaded through the admin fixture API.
+def big_stores(base: str, sizes: dict[str, int]) -> dict[str, Any]:
+    """A fixture with one store per ``sizes`` item (store id -> order count).
 
-    One order is placed through the API in store 1, then the state dump of store 1 is the
-    template: its order and fulfillment order are copied ``orders`` times with fresh ids.
+    One order is placed through the API in store 1; the state dump (``GET /_mock/state``) of
+    store 1 is the template: its order and fulfillment order are copied with fresh ids. The
+    admin API caps bodies, so ``benchmarks.mock_server`` loads the result in-process.
     """
     _api(base, "POST", "/v1/1/orders", json.loads(_ORDER))
     state = _admin(base, "GET", "/_mock/state")
     one = next(s for s in state["stores"] if str(s["id"]) == "1")
     order = one["orders"][-1]
     fos = [fo for fo in one["fulfillment_orders"] if str(fo.get("order_id")) == str(order["id"])]
-    store = {k: copy.deepcopy(one[k]) for k in ("name", "locations", "products")}
-    store["id"] = store_id
-    store["installations"] = [
-        {"app_id": "1002", "access_token": token, "scopes": one["installations"][1]["scopes"]}
-    ]
-    store["orders"], store["fulfillment_orders"] = [], []
-    base_id = 10_000_000 * int(store_id)
-    for i in range(orders):
-        o = copy.copy(order)
-        o["id"], o["number"], o["store_id"] = base_id + i, 1000 + i, store_id
-        o["products"] = [dict(li, id=base_id + i) for li in order["products"][:1]]
-        store["orders"].append(o)
-        for fo in fos[:1]:
-            store["fulfillment_orders"].append(
-                dict(fo, id=f"{fo['id']}-{store_id}-{i}", order_id=o["id"])
-            )
-    _admin(base, "POST", "/_mock/fixtures", {"stores": [store]})
+    stores = []
+    for store_id, orders in sizes.items():
+        store = {k: copy.deepcopy(one[k]) for k in ("name", "locations", "products")}
+        store["id"] = store_id
+        token = f"bench-token-{store_id}"
+        scopes = one["installations"][1]["scopes"]
+        store["installations"] = [{"app_id": "1002", "access_token": token, "scopes": scopes}]
+        store["orders"], store["fulfillment_orders"] = [], []
+        base_id = 1_000_000 * int(store_id)
+        for i in range(orders):
+            o = dict(order, id=base_id + i, number=1000 + i, store_id=store_id)
+            o["products"] = [dict(li, id=base_id + i) for li in order["products"][:1]]
+            store["orders"].append(o)
+            o["fulfillments"] = []
+            for fo in fos[:1]:
+                fo_id = f"{fo['id']}-{store_id}-{i}"
+                store["fulfillment_orders"].append(dict(fo, id=fo_id, order_id=o["id"]))
+                o["fulfillments"].append(fo_id)
+        stores.append(store)
+    return {"stores": stores}
 
 
 @benchmark
@@ -87,22 +97,24 @@ def mock_throughput(settings: Settings) -> Table:
     big = 2_000 if settings.quick else 100_000
     table = Table("mock_throughput", settings.quick)
     with tempfile.TemporaryDirectory(prefix="miready-bench-") as t:
-        with procs.mock(Path(t)) as mock:
-            add_store(mock.url, "2", "bench-small-token", 100)
-            add_store(mock.url, "3", "bench-big-token", big)
-            lists = {
-                "100": ("2", "bench-small-token"),
-                f"{big // 1000}k": ("3", "bench-big-token"),
-            }
+        tmp = Path(t)
+        with procs.mock(tmp) as first:
+            fixture = big_stores(first.url, {"900": 100, "901": big})
+        (tmp / "big.json").write_text(json.dumps(fixture))
+        del fixture
+        lists = {"100": "900", f"{big // 1000}k": "901"}
+        with procs.mock_with(tmp / "big.json", tmp) as mock:
+            placed = _api(mock.url, "POST", "/v1/1/orders", json.loads(_ORDER))
+            workload = {"get": GET_ONLY, "mixed": mixed_workload(placed["id"])}
             runs: dict[str, list[Sample]] = {}
             sample(mock, GET_ONLY, 4, 0.5, mock)  # warm-up
             for _ in range(settings.rounds):
-                for key, calls in (("get", GET_ONLY), ("mixed", MIXED)):
+                for key, calls in workload.items():
                     got = sample(mock, calls, CONNECTIONS, seconds, mock)
                     runs.setdefault(key, []).append(got)
-                for label, (store, token) in lists.items():
+                for label, store in lists.items():
                     calls = [load.Call("GET", f"/v1/{store}/orders?per_page=50")]
-                    headers = {**load.HEADERS, "Authentication": f"bearer {token}"}
+                    headers = {**load.HEADERS, "Authentication": f"bearer bench-token-{store}"}
                     before = mock.cpu()
                     r = load.run(mock.url, calls, 4, seconds, headers)
                     cpu = (mock.cpu() - before) * 1000 / max(1, r.requests)

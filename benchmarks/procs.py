@@ -13,7 +13,7 @@ from types import TracebackType
 
 ROOT = Path(__file__).resolve().parents[1]
 ADMIN_TOKEN = "bench-admin-token"
-STARTUP_TIMEOUT = 60.0
+STARTUP_TIMEOUT = 120.0
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
@@ -36,8 +36,17 @@ def cpu_seconds(pid: int) -> float:
 class Server:
     """A child process listening on 127.0.0.1:``port``; ``with Server(...) as s: s.url``."""
 
-    def __init__(self, name: str, cmd: list[str], port: int, log: Path, env: dict | None = None):
+    def __init__(
+        self,
+        name: str,
+        cmd: list[str],
+        port: int,
+        log: Path,
+        env: dict | None = None,
+        ready_text: str = "",
+    ) -> None:
         self.name, self.cmd, self.port, self.log_path = name, cmd, port, log
+        self.ready_text = ready_text  # wait for this in the log too, not just for the port
         self.env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
         self.proc: subprocess.Popen[bytes] | None = None
 
@@ -54,20 +63,31 @@ class Server:
         return cpu_seconds(self.pid)
 
     def start(self) -> Server:
+        return self.launch().wait()
+
+    def launch(self) -> Server:
+        """Start the process without waiting (launch several, then ``wait`` for each)."""
         with self.log_path.open("wb") as log:
             self.proc = subprocess.Popen(
                 self.cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                 env=self.env, cwd=str(ROOT),
             )  # fmt: skip
+        return self
+
+    def wait(self) -> Server:
+        """Until it listens (and has logged ``ready_text``); bounded by STARTUP_TIMEOUT."""
+        assert self.proc is not None
         deadline = time.monotonic() + STARTUP_TIMEOUT
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 break
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
-                return self
+                if self.ready_text in self.log_path.read_text(errors="replace"):
+                    return self
             except OSError:
-                time.sleep(0.05)
+                pass
+            time.sleep(0.05)
         self.stop()
         text = self.log_path.read_text(errors="replace")[-3000:]
         raise RuntimeError(f"{self.name} did not listen on {self.port}:\n{text}")
@@ -101,6 +121,13 @@ def mock(tmp: Path, *, legacy: bool = True, name: str = "mock") -> Server:
         cmd.append("--no-legacy")
     env = {"MIREADY_ADMIN_TOKEN": ADMIN_TOKEN}
     return Server(name, cmd, port, tmp / f"{name}.log", env)
+
+
+def mock_with(fixture: Path, tmp: Path) -> Server:
+    """The mock plus the stores of ``fixture`` (JSON), loaded in-process before it is used."""
+    port = free_port()
+    cmd = [sys.executable, "-m", "benchmarks.mock_server", str(port), str(fixture)]
+    return Server("mock-big", cmd, port, tmp / "mock-big.log", ready_text="listening on")
 
 
 def mitmdump(upstream: str, tmp: Path) -> Server:

@@ -44,8 +44,10 @@ def proxy_overhead(settings: Settings) -> Table:
         with procs.mock(tmp) as mock:
             servers = targets(mock, tmp)
             try:
+                for s in servers.values():  # start together, then wait: start-up is slow here
+                    s.launch()
                 for s in servers.values():
-                    s.start()
+                    s.wait()
                 everyone = {DIRECT: mock, **servers}
                 for s in everyone.values():  # warm-up: imports, caches, first connections
                     sample(s, CALLS, 4, 0.5, s)
