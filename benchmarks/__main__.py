@@ -6,6 +6,7 @@ import argparse
 import sys
 import time
 import traceback
+from pathlib import Path
 
 from benchmarks.registry import Settings, load_all
 from benchmarks.report import RESULTS_DIR
@@ -17,6 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("names", nargs="*", metavar="NAME", help=f"any of: {', '.join(known)}")
     p.add_argument("--quick", action="store_true", help="1 round, small sizes, short load runs")
     p.add_argument("--rounds", type=int, help="interleaved rounds (default 3, 1 with --quick)")
+    p.add_argument("--results", type=Path, default=RESULTS_DIR, help="where the JSON files go")
     args = p.parse_args(argv)
     unknown = [n for n in args.names if n not in known]
     if unknown:
@@ -33,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"== {name}: FAILED ==", flush=True)
             failed.append(name)
             continue
-        path = table.save(RESULTS_DIR)
+        path = table.save(args.results)
         print(table.render())
         print(f"({time.monotonic() - began:.0f} s; saved {path})\n", flush=True)
     return 1 if failed else 0
