@@ -68,7 +68,7 @@ def certify_scale(settings: Settings) -> Table:
                         from miready.certifier.ledger import open_ledger
 
                         open_ledger(url).close()
-                    formats = FORMATS
+                    formats = FORMATS if size else tuple(GOALS)  # start-up: json and text
                     if settings.quick:  # the quick run checks the plumbing, not the curve
                         formats = ("json", "text") if backend == "sqlite" else ("json",)
                     _measure(table, settings, backend, size, url, formats, tmp)
@@ -93,7 +93,8 @@ def _measure(
 ) -> None:
     for fmt in formats:
         walls, rss = [], []
-        for _ in range(settings.rounds):
+        # the goals are on json and text; the other formats get one run each
+        for _ in range(settings.rounds if fmt in GOALS else 1):
             wall, peak, _code = run_certify(url, fmt, tmp / f"report.{fmt}")
             walls.append(wall)
             rss.append(peak)
