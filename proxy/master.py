@@ -172,11 +172,11 @@ def _dispatcher(funcs: list[Handler]) -> Handler | None:
 class LeanMaster(Master):
     """``Master`` with the lean addons and the cached addon manager; create inside the loop."""
 
-    def __init__(self, options: Options, *, with_pipeline: Sequence[Any] = ()) -> None:
+    def __init__(self, options: Options, *, stages: Sequence[Any] = ()) -> None:
         super().__init__(options, with_termlog=False)
         # swap the manager before any addon is loaded; the old one listens for option changes
         options.changed.disconnect(self.addons._configure_all)
         self.addons = CachedAddonManager(self)
         self.addons.add(*lean_addons())
-        if with_pipeline:
-            self.addons.add(Pipeline(with_pipeline))
+        if stages:
+            self.addons.add(Pipeline(stages))

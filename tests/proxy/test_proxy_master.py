@@ -72,7 +72,7 @@ def test__pipeline__should_expose_only_hooks_some_stage_defines():
 
 async def test__lean_master__should_hold_the_needed_addons_and_one_pipeline(tmp_path):
     seen: list[str] = []
-    master = LeanMaster(Options(confdir=str(tmp_path)), with_pipeline=[Stage("a", seen)])
+    master = LeanMaster(Options(confdir=str(tmp_path)), stages=[Stage("a", seen)])
     names = [type(a).__name__ for a in master.addons.chain]
     assert names == [type(a).__name__ for a in lean_addons()] + ["Pipeline"]
     for option in ("connection_strategy", "stream_large_bodies", "keep_host_header"):
