@@ -8,6 +8,7 @@ before ``proxy/master.py``). ``lean``: ``LeanMaster`` and miready's addons as on
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -18,6 +19,8 @@ from miready.proxy.master import LeanMaster, Pipeline
 from mitmproxy import hooks
 from mitmproxy.options import Options
 from mitmproxy.tools.dump import DumpMaster
+
+from benchmarks.looplag import LoopLag
 
 
 def _finish(master: Any, options: Options, settings: dict[str, Any]) -> None:
@@ -60,6 +63,19 @@ def lean_master(
 
 ENGINES = {"dump": dump_master, "lean": lean_master}
 
+
+def with_lag_monitor(make: Callable[..., Any]) -> Callable[..., Any]:
+    """``make``, plus a ``LoopLag`` addon when ``MIREADY_BENCH_LAG_FILE`` is set."""
+
+    def create(*args: Any) -> Any:
+        master = make(*args)
+        if path := os.environ.get("MIREADY_BENCH_LAG_FILE"):
+            master.addons.add(LoopLag(path))
+        return master
+
+    return create
+
+
 if __name__ == "__main__":
-    server.create_master = ENGINES[sys.argv[1]]  # type: ignore[attr-defined]
+    server.create_master = with_lag_monitor(ENGINES[sys.argv[1]])  # type: ignore[attr-defined]
     sys.exit(main(sys.argv[2:], prog=f"python -m benchmarks.engines {sys.argv[1]}"))

@@ -85,12 +85,12 @@ class Table:
         return path
 
     def render(self) -> str:
-        head = ("figure", "value (min-max)", "baseline", "ratio", "goal", "met")
+        head = ("figure", "value (min..max)", "baseline", "ratio", "goal", "met")
         lines = [head]
         for r in self.rows:
             value = f"{_num(r.value)} {r.unit}"
             if r.rounds > 1:
-                value += f" ({_num(r.low)}-{_num(r.high)})"
+                value += f" ({_num(r.low)}..{_num(r.high)})"
             base = f"{r.baseline} {_num(r.baseline_value)}" if r.baseline else ""
             ratio = f"{r.ratio:.2f}x" if r.ratio is not None else ""
             met = {True: "yes", False: "NO", None: ""}[r.met]
