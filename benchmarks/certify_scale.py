@@ -107,9 +107,11 @@ def _measure(
         if backend == "sqlite" and fmt in GOALS and size >= 10_000_000:
             goal, met = f"< {GOALS[fmt]:g} s", wall_f.median < GOALS[fmt]
         calls = f"{size / 1e6:g}M" if size >= 1_000_000 else f"{size // 1000}k"
+        base_fmt = fmt if (backend, fmt) in _EMPTY else "json"
         table.add(
             f"{backend} {calls} calls --format {fmt}", wall_f, "s",
-            baseline="empty", baseline_value=_EMPTY.get((backend, fmt)), goal=goal, met=met,
+            baseline=f"empty --format {base_fmt}", baseline_value=_EMPTY.get((backend, base_fmt)),
+            goal=goal, met=met,
         )  # fmt: skip
         rss_goal = f"< {GOAL_RSS_MB:g} MB" if fmt == "json" else ""
         table.add(
