@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -17,10 +18,8 @@ STARTUP_TIMEOUT = 120.0
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+# what the mock, mitmdump and the miready proxy print once listening on port 0
+LISTENING = re.compile(r"listening (?:on|at) (?:http://)?127\.0\.0\.1:(\d+)")
 
 
 def cpu_seconds(pid: int) -> float:
@@ -81,6 +80,12 @@ class Server:
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 break
+            if not self.port:  # started on port 0: the child logs the real one
+                found = LISTENING.search(self.log_path.read_text(errors="replace"))
+                if not found:
+                    time.sleep(0.05)
+                    continue
+                self.port = int(found.group(1))
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
                 if self.ready_text in self.log_path.read_text(errors="replace"):
@@ -115,38 +120,36 @@ class Server:
 
 def mock(tmp: Path, *, legacy: bool = True, name: str = "mock") -> Server:
     """``miready mock`` with the sample fixture, admin API open to the benchmark's token."""
-    port = free_port()
-    cmd = [sys.executable, "-m", "miready", "mock", "--port", str(port)]
+    cmd = [sys.executable, "-m", "miready", "mock", "--port", "0"]
     if not legacy:
         cmd.append("--no-legacy")
     env = {"MIREADY_ADMIN_TOKEN": ADMIN_TOKEN}
-    return Server(name, cmd, port, tmp / f"{name}.log", env)
+    return Server(name, cmd, 0, tmp / f"{name}.log", env)
 
 
 def mock_with(fixture: Path, tmp: Path) -> Server:
     """The mock plus the stores of ``fixture`` (JSON), loaded in-process before it is used."""
-    port = free_port()
-    cmd = [sys.executable, "-m", "benchmarks.mock_server", str(port), str(fixture)]
-    return Server("mock-big", cmd, port, tmp / "mock-big.log", ready_text="listening on")
+    cmd = [sys.executable, "-m", "benchmarks.mock_server", "0", str(fixture)]
+    return Server("mock-big", cmd, 0, tmp / "mock-big.log", ready_text="listening on")
 
 
 def mitmdump(upstream: str, tmp: Path) -> Server:
     """Bare mitmproxy: ``mitmdump --mode reverse:<upstream>``, no addons of ours."""
-    port = free_port()
     exe = str(Path(sys.executable).with_name("mitmdump"))
-    cmd = [exe, "-q", "--mode", f"reverse:{upstream}", "--listen-host", "127.0.0.1"]
-    cmd += ["--listen-port", str(port), "--set", f"confdir={tmp / 'mitmdump-conf'}"]
-    return Server("mitmdump", cmd, port, tmp / "mitmdump.log")
+    cmd = [exe, "--mode", f"reverse:{upstream}", "--listen-host", "127.0.0.1"]
+    # flow_detail=0: no line per flow (as -q), but the listening line is still printed
+    cmd += ["--listen-port", "0", "--set", "flow_detail=0"]
+    cmd += ["--set", f"confdir={tmp / 'mitmdump-conf'}"]
+    return Server("mitmdump", cmd, 0, tmp / "mitmdump.log")
 
 
 def miready_proxy(
     upstream: str, tmp: Path, *, policy: str = "observe", engine: str = "", name: str = ""
 ) -> Server:
     """``python -m miready.proxy`` as shipped, or with ``engine`` ("dump"/"lean") swapped in."""
-    port = free_port()
     name = name or f"miready-{policy}{'-' + engine if engine else ''}"
     module = ["-m", "benchmarks.engines", engine] if engine else ["-m", "miready.proxy"]
-    cmd = [sys.executable, *module, "--upstream", upstream, "--port", str(port)]
+    cmd = [sys.executable, *module, "--upstream", upstream, "--port", "0"]
     cmd += ["--ledger", f"sqlite:///{tmp / (name + '.db')}", "--policy", policy]
     cmd += ["--confdir", str(tmp / "miready-conf")]
-    return Server(name, cmd, port, tmp / f"{name}.log")
+    return Server(name, cmd, 0, tmp / f"{name}.log")
