@@ -12,11 +12,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from miready.proxy.master import LeanMaster, Pipeline
 from mitmproxy import ctx, hooks, http
 from mitmproxy.net.http import http1, status_codes
 from mitmproxy.options import Options
 from mitmproxy.proxy.layers.http import _http1
-from mitmproxy.tools.dump import DumpMaster
 
 logger = logging.getLogger(__name__)
 
@@ -110,20 +110,16 @@ def create_master(
     addons: Sequence[Any],
     settings: dict[str, Any],
     on_listening: Callable[[str, int], None],
-) -> DumpMaster:
+) -> LeanMaster:
     """The master with ``addons`` and our ``settings`` applied; call inside the running loop.
 
     ``await master.run()`` serves until ``master.shutdown()``, then calls every addon's ``done``.
     """
     install_json_error_pages()
-    master = DumpMaster(options, with_termlog=False, with_dumper=False)
-    # ErrorCheck exits on any error logged at start-up; a ledger that is down at start must not
-    # stop traffic, and a failed listen is caught by `Listening` instead.
-    errorcheck = master.addons.get("errorcheck")
-    if errorcheck is not None:
-        errorcheck.finish()
-        master.addons.remove(errorcheck)
-    master.addons.add(*addons, Listening(on_listening))
+    # Only the mitmproxy addons miready needs (no ErrorCheck: a ledger that is down at start must
+    # not stop traffic, and a failed listen is caught by `Listening`); our stages as one addon.
+    master = LeanMaster(options)
+    master.addons.add(Pipeline(addons), Listening(on_listening))
     options.update(**ADDON_SETTINGS, **settings)
     # mitmproxy configures addons only for options that changed; ours parse every option once,
     # defaults included, so they are told about all of them.

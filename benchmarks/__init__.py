@@ -1,0 +1,1 @@
+"""miready's benchmarks: ``python -m benchmarks [NAME ...] [--quick]``, one module each."""
