@@ -92,7 +92,8 @@ def _request_schema(operation: dict) -> dict | None:
 
 def load_operations(path: Path = OPENAPI_PATH) -> OperationIndex:
     try:
-        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
+        spec = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     except (OSError, yaml.YAMLError) as e:
         raise ContractError(f"cannot load the OpenAPI spec: {e}", Span(path, 1)) from e
     servers = spec.get("servers") or [{"url": ""}]

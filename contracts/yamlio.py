@@ -11,7 +11,11 @@ from miready.contracts.errors import ContractError, Span
 LINE_KEY = "__line__"
 
 
-class _LineLoader(yaml.SafeLoader):
+# libyaml's parser when built with it (several times faster), the pure-Python one otherwise.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LineLoader(_SafeLoader):  # type: ignore[misc, valid-type]
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         mapping = super().construct_mapping(node, deep=deep)
         mapping[LINE_KEY] = node.start_mark.line + 1
