@@ -28,7 +28,11 @@ def load_yaml(path: Path) -> Any:
         with path.open(encoding="utf-8") as f:
             return yaml.load(f, Loader=_LineLoader)  # a SafeLoader subclass: safe
     except yaml.YAMLError as e:
-        raise ContractError(f"not valid YAML: {e}", Span(path, 1)) from e
+        # The place, not the parser's wording: libyaml and pure-Python PyYAML word it apart.
+        mark = getattr(e, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        where = f" (column {mark.column + 1})" if mark is not None else ""
+        raise ContractError(f"not valid YAML{where}", Span(path, line)) from e
     except OSError as e:
         raise ContractError(f"cannot read the file: {e}", Span(path, 1)) from e
 
