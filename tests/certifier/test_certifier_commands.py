@@ -1,18 +1,15 @@
-"""The certifier through the command line: exit codes 0, 1 and 2, and the benchmark's smoke run."""
+"""The certifier through the command line: exit codes 0, 1 and 2."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from miready.certifier.registry import Registry
 
 from miready.cli import main
 
-ROOT = Path(__file__).resolve().parents[2]
 AS_OF = datetime(2024, 5, 20, 12, tzinfo=UTC)
 
 
@@ -69,14 +66,3 @@ def test__registry__a_name_registered_twice__should_be_refused():
         registry.register("x")(lambda r: "")
     with pytest.raises(KeyError, match="unknown report format 'y'"):
         registry.get("y")
-
-
-def test__bench_certify__small_run__should_print_figures_and_a_ratio(capsys):
-    spec = importlib.util.spec_from_file_location(
-        "bench_certify", ROOT / "benchmarks/bench_certify.py"
-    )
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
-    assert bench.main(["--calls", "30000", "--apps", "30", "--baseline-calls", "3000"]) == 0
-    out = capsys.readouterr().out
-    assert "certify, all apps, from rollups" in out and "ratio (scan / rollups):" in out
