@@ -2,31 +2,47 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from typing import Protocol
 
-from miready.certifier.ledger.records import AppInfo, CallRecord, DailyCount, Review
+from miready.certifier.ledger.records import (
+    AppInfo,
+    CallRecord,
+    DailyCount,
+    Quarantined,
+    Review,
+    UnidentifiedCount,
+    WriteResult,
+)
 
 DEFAULT_LEDGER_URL = "sqlite:///miready.db"
 SUPPORTED_SCHEMES = ("sqlite:///", "postgresql://", "postgres://")
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # the number of migration scripts of each backend
 
 
 class LedgerError(Exception):
     """The ledger could not be opened, read or written."""
 
 
+class BadBatchError(LedgerError):
+    """A batch was refused because of its data (not an outage): split it to find the bad record."""
+
+
 class Ledger(Protocol):
     url: str
 
-    def write_calls(self, records: Sequence[CallRecord]) -> None:
-        """Store calls and update apps, examples and daily rollups in ONE transaction.
+    def write_calls(self, records: Sequence[CallRecord]) -> WriteResult:
+        """Store calls and update apps, examples and daily rollups, each batch in one transaction.
 
-        Returns only once committed: a record acknowledged by this call is durable.
+        Returns only once committed: a record acknowledged by this call is durable. A call id
+        already stored is skipped (counted as a duplicate, never again in the rollups); a record
+        that cannot be stored goes to the quarantine table with its error, alone. Raises
+        ``LedgerError`` only when the ledger itself fails (down, read-only...): retry later.
         """
 
-    def apps(self) -> list[AppInfo]: ...
+    def apps(self) -> list[AppInfo]:
+        """Identified apps only: unidentified traffic is never an app."""
 
     def app(self, app_id: str) -> AppInfo | None: ...
 
@@ -50,6 +66,31 @@ class Ledger(Protocol):
 
     def stored_calls(self, app_id: str) -> list[CallRecord]:
         """The app's stored calls, oldest first, as records (no examples): for re-classifying."""
+
+    def unidentified(self, start: datetime | date, end: datetime | date) -> list[UnidentifiedCount]:
+        """Calls without a valid app identity on the UTC days [start, end], by status and path."""
+
+    def quarantined(self) -> list[Quarantined]:
+        """Every quarantined record, oldest first."""
+
+    def scan_calls(self, since: datetime | None) -> Iterator[CallRecord]:
+        """Every identified call at or after ``since`` (all when None), in no particular order.
+
+        Only the fields rollups are made of are filled in (for ``miready ledger verify``).
+        """
+
+    def all_rollups(self, since: date | None) -> list[DailyCount]:
+        """Every rollup row of days on or after ``since`` (all when None)."""
+
+    def prune(self, before: datetime) -> int:
+        """Delete calls older than ``before`` (rollups, apps, examples, reviews stay); how many."""
+
+    def pruned_before(self) -> datetime | None:
+        """The latest ``prune`` boundary: calls older than it may be gone, their rollups are not."""
+
+    def fingerprint(self) -> object | None:
+        """What identifies the storage now (a SQLite file's device and inode); None: nothing to
+        compare. A change since the ledger was opened means the file was removed or replaced."""
 
     def close(self) -> None: ...
 

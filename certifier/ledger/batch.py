@@ -1,5 +1,8 @@
 """Turn a batch of calls into the rows every backend writes: calls, apps, first examples, rollups.
 
+Calls are inserted first (``ON CONFLICT (call_id) DO NOTHING``); apps, examples and rollups are then
+aggregated from the calls actually inserted, and only from identified ones, so a retried, replayed
+or re-imported call never counts twice and unidentified traffic never becomes an app.
 Aggregating in Python first means one upsert per (app, day, kind, key) instead of one per call,
 and the rows come out sorted so that concurrent writers lock them in the same order (no deadlock
 between two proxies writing to one PostgreSQL ledger).
@@ -39,6 +42,9 @@ def utc_day(value: datetime | date, what: str) -> date:
 
 @dataclass(frozen=True, slots=True)
 class CallRow:
+    call_id: str
+    identified: bool
+    test_id: str | None
     at: datetime
     app_id: str
     store_id: str | None
@@ -85,7 +91,6 @@ class RollupRow:
 
 @dataclass(frozen=True, slots=True)
 class BatchRows:
-    calls: list[CallRow]
     apps: list[AppRow]
     examples: list[ExampleRow]
     rollups: list[RollupRow]
@@ -101,30 +106,41 @@ def rollup_keys(record: CallRecord) -> list[tuple[str, str]]:
     return keys
 
 
-def build_rows(records: Sequence[CallRecord]) -> BatchRows:
-    """All rows for ``records``; raises ``LedgerError`` before anything is written if one is bad."""
-    calls: list[CallRow] = []
+def unique_calls(records: Sequence[CallRecord]) -> list[CallRecord]:
+    """``records`` without repeated call ids (the first wins), in arrival order."""
+    return list({r.call_id: r for r in reversed(records)}.values())[::-1]
+
+
+def call_row(record: CallRecord) -> CallRow:
+    """The calls-table row of one (coerced) record; ``LedgerError`` for a naive time."""
+    return CallRow(
+        call_id=record.call_id,
+        identified=record.identified,
+        test_id=record.test_id,
+        at=to_utc(record.at, f"CallRecord.at of app {record.app_id!r}"),
+        app_id=record.app_id,
+        store_id=record.store_id,
+        token_id=record.token_id,
+        operation_id=record.operation_id,
+        method=record.method,
+        path_template=record.path_template,
+        status=record.status,
+        latency_ms=float(record.latency_ms),
+        params=json.dumps(list(record.params)),
+        findings=json.dumps(list(record.findings)),
+        source=record.source,
+    )
+
+
+def build_rows(inserted: Sequence[CallRecord]) -> BatchRows:
+    """Apps, first examples and rollups of the calls just inserted; unidentified ones skipped."""
     apps: dict[str, _AppSeen] = {}
     examples: dict[tuple[str, str], ExampleRow] = {}
     rollups: dict[tuple[str, date, str, str], list] = {}  # [count, first_at, last_at]
-    for record in records:
+    for record in inserted:
+        if not record.identified:
+            continue
         at = to_utc(record.at, f"CallRecord.at of app {record.app_id!r}")
-        calls.append(
-            CallRow(
-                at=at,
-                app_id=record.app_id,
-                store_id=record.store_id,
-                token_id=record.token_id,
-                operation_id=record.operation_id,
-                method=record.method,
-                path_template=record.path_template,
-                status=record.status,
-                latency_ms=float(record.latency_ms),
-                params=json.dumps(list(record.params)),
-                findings=json.dumps(list(record.findings)),
-                source=record.source,
-            )
-        )
         apps.setdefault(record.app_id, _AppSeen(at)).see(record, at)
         for rule_id, example in record.examples.items():
             # First in arrival order wins, within the batch as in the database.
@@ -140,7 +156,6 @@ def build_rows(records: Sequence[CallRecord]) -> BatchRows:
                 slot[1] = min(slot[1], at)
                 slot[2] = max(slot[2], at)
     return BatchRows(
-        calls=calls,
         apps=[apps[k].row(k) for k in sorted(apps)],
         examples=[examples[k] for k in sorted(examples)],
         rollups=[RollupRow(*k, *rollups[k]) for k in sorted(rollups)],

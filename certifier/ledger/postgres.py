@@ -16,25 +16,44 @@ from __future__ import annotations
 import json
 import re
 import threading
-from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime
+from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import psycopg
-from miready.certifier.ledger.base import SCHEMA_VERSION, LedgerError
-from miready.certifier.ledger.batch import build_rows, to_utc, utc_day
+from miready.certifier.ledger.base import BadBatchError, LedgerError
+from miready.certifier.ledger.batch import build_rows, call_row, to_utc, utc_day
+from miready.certifier.ledger.isolate import quarantine_rows, write_all
+from miready.certifier.ledger.migrate import run_migrations
 from miready.certifier.ledger.postgres_sql import (
     INSERT_CALL,
     INSERT_EXAMPLE,
-    SCHEMA,
+    INSERT_QUARANTINE,
+    MIGRATIONS,
+    SET_META,
     UPSERT_APP,
     UPSERT_ROLLUP,
 )
-from miready.certifier.ledger.records import AppInfo, CallRecord, DailyCount, Review
-from psycopg import sql
+from miready.certifier.ledger.records import (
+    AppInfo,
+    CallRecord,
+    DailyCount,
+    Quarantined,
+    Review,
+    UnidentifiedCount,
+    WriteResult,
+)
+from psycopg import errors, sql
 
 SCHEMA_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 CONNECT_TIMEOUT_S = 10
+PRUNED_BEFORE = "pruned_before"
+# Errors caused by a batch's data: the batch is split to isolate the record. A missing table or a
+# refused privilege is the ledger's problem (a database recreated under us), never the record's.
+DATA_ERRORS = (psycopg.DataError, psycopg.IntegrityError, psycopg.ProgrammingError,
+               errors.RaiseException, TypeError, ValueError, OverflowError)  # fmt: skip
+NOT_DATA_ERRORS = (errors.UndefinedTable, errors.UndefinedColumn, errors.InsufficientPrivilege,
+                   errors.InvalidSchemaName, errors.ReadOnlySqlTransaction)  # fmt: skip
 
 
 def split_schema(url: str) -> tuple[str, str | None]:
@@ -83,26 +102,27 @@ class PostgresLedger:
         return f"PostgresLedger({_safe(self.url)!r})"
 
     def _create_schema(self) -> None:
+        def query(statement: str, args: tuple) -> list[tuple]:
+            cursor = self._conn.execute(statement, args)
+            return cursor.fetchall() if cursor.description else []
+
+        def table_exists(name: str) -> bool:
+            return query("SELECT to_regclass(%s)", (name,))[0][0] is not None
+
         with self._conn.transaction():
-            # Two processes creating the same tables at once would otherwise race on pg_type.
+            # Two processes migrating the same tables at once would otherwise race on pg_type.
             self._conn.execute("SELECT pg_advisory_xact_lock(hashtext('miready.ledger.schema'))")
             if self.schema is not None:
                 name = sql.Identifier(self.schema)
                 self._conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(name))
                 self._conn.execute(sql.SQL("SET search_path TO {}").format(name))
-            for statement in SCHEMA.split(";"):
-                if statement.strip():
-                    self._conn.execute(statement)
-            version = self._conn.execute("SELECT max(version) FROM schema_version").fetchone()[0]
-            if version is None:
-                self._conn.execute(
-                    "INSERT INTO schema_version (version) VALUES (%s)", (SCHEMA_VERSION,)
-                )
-            elif version > SCHEMA_VERSION:
-                raise LedgerError(
-                    f"ledger {_safe(self.url)} has schema version {version}, newer than this "
-                    f"miready ({SCHEMA_VERSION}): upgrade miready"
-                )
+            run_migrations(
+                query,
+                MIGRATIONS,
+                placeholder="%s",
+                table_exists=table_exists,
+                where=_safe(self.url),
+            )
 
     def _run[T](self, what: str, fn: Callable[[psycopg.Connection], T]) -> T:
         with self._lock:
@@ -111,39 +131,74 @@ class PostgresLedger:
             except psycopg.Error as e:
                 raise LedgerError(f"ledger {_safe(self.url)}: cannot {what}: {e}") from e
 
-    def write_calls(self, records: Sequence[CallRecord]) -> None:
-        if not records:
-            return
-        rows = build_rows(records)
+    def write_calls(self, records: Sequence[CallRecord]) -> WriteResult:
+        return write_all(records, self._write_batch, self._quarantine)
 
-        def write(conn: psycopg.Connection) -> None:
+    def _write_batch(self, records: Sequence[CallRecord]) -> WriteResult:
+        """One transaction: the calls not stored yet, then what they add to apps and rollups."""
+
+        def write(conn: psycopg.Connection) -> WriteResult:
             with conn.transaction(), conn.cursor() as cur:
-                cur.executemany(
-                    INSERT_CALL,
-                    [
-                        (c.at, c.app_id, c.store_id, c.token_id, c.operation_id, c.method,
-                         c.path_template, c.status, c.latency_ms, c.params, c.findings, c.source)
-                        for c in rows.calls
-                    ],
-                )  # fmt: skip
-                cur.executemany(
-                    UPSERT_APP,
-                    [(a.app_id, a.name, a.scopes, a.first_seen, a.last_seen) for a in rows.apps],
-                )
+                params = []
+                for record in records:
+                    c = call_row(record)
+                    params.append(
+                        (c.call_id, c.identified, c.test_id, c.at, c.app_id, c.store_id,
+                         c.token_id, c.operation_id, c.method, c.path_template, c.status,
+                         c.latency_ms, c.params, c.findings, c.source)
+                    )  # fmt: skip
+                cur.executemany(INSERT_CALL, params, returning=True)
+                stored: set[str] = set()
+                while True:
+                    stored.update(row[0] for row in cur.fetchall())
+                    if not cur.nextset():
+                        break
+                inserted = [r for r in records if r.call_id in stored]
+                rows = build_rows(inserted)
+                if rows.apps:
+                    cur.executemany(
+                        UPSERT_APP,
+                        [
+                            (a.app_id, a.name, a.scopes, a.first_seen, a.last_seen)
+                            for a in rows.apps
+                        ],
+                    )
                 if rows.examples:
                     cur.executemany(
                         INSERT_EXAMPLE,
                         [(e.app_id, e.rule_id, e.example, e.at) for e in rows.examples],
                     )
+                if rows.rollups:
+                    cur.executemany(
+                        UPSERT_ROLLUP,
+                        [
+                            (r.app_id, r.day, r.kind, r.key, r.count, r.first_at, r.last_at)
+                            for r in rows.rollups
+                        ],
+                    )
+            return WriteResult(inserted=len(inserted), duplicates=len(records) - len(inserted))
+
+        with self._lock:
+            try:
+                return write(self._conn)
+            except NOT_DATA_ERRORS as e:
+                raise LedgerError(f"ledger {_safe(self.url)}: cannot write calls: {e}") from e
+            except DATA_ERRORS as e:
+                raise BadBatchError(f"{type(e).__name__}: {e}") from e
+            except psycopg.Error as e:
+                raise LedgerError(f"ledger {_safe(self.url)}: cannot write calls: {e}") from e
+
+    def _quarantine(self, bad: list[tuple[object, str]]) -> None:
+        now = datetime.now(UTC)
+
+        def add(conn: psycopg.Connection) -> None:
+            with conn.transaction(), conn.cursor() as cur:
                 cur.executemany(
-                    UPSERT_ROLLUP,
-                    [
-                        (r.app_id, r.day, r.kind, r.key, r.count, r.first_at, r.last_at)
-                        for r in rows.rollups
-                    ],
+                    INSERT_QUARANTINE,
+                    [(call_id, now, error, text) for call_id, error, text in quarantine_rows(bad)],
                 )
 
-        self._run(f"write {len(records)} calls", write)
+        self._run(f"quarantine {len(bad)} records", add)
 
     def apps(self) -> list[AppInfo]:
         rows = self._run(
@@ -257,6 +312,93 @@ class PostgresLedger:
         return self._run(
             "count calls", lambda c: c.execute("SELECT count(*) FROM calls").fetchone()[0]
         )
+
+    def unidentified(self, start: datetime | date, end: datetime | date) -> list[UnidentifiedCount]:
+        first, last = utc_day(start, "unidentified start"), utc_day(end, "unidentified end")
+        lo = datetime(first.year, first.month, first.day, tzinfo=UTC)
+        hi = datetime(last.year, last.month, last.day, tzinfo=UTC) + timedelta(days=1)
+        rows = self._run(
+            "count unidentified calls",
+            lambda c: c.execute(
+                "SELECT (at AT TIME ZONE 'UTC')::date AS day, status, path_template, count(*) "
+                "FROM calls WHERE NOT identified AND at >= %s AND at < %s "
+                "GROUP BY day, status, path_template ORDER BY day, status, path_template",
+                (lo, hi),
+            ).fetchall(),
+        )
+        return [
+            UnidentifiedCount(day=r[0], status=r[1], path_template=r[2], count=r[3]) for r in rows
+        ]
+
+    def quarantined(self) -> list[Quarantined]:
+        rows = self._run(
+            "read the quarantine",
+            lambda c: c.execute(
+                "SELECT call_id, at, error, record FROM quarantine ORDER BY id"
+            ).fetchall(),
+        )
+        return [Quarantined(call_id=r[0], at=_utc(r[1]), error=r[2], record=r[3]) for r in rows]
+
+    def scan_calls(self, since: datetime | None) -> Iterator[CallRecord]:
+        bound = (
+            to_utc(since, "scan since") if since is not None else datetime.min.replace(tzinfo=UTC)
+        )
+        rows = self._run(
+            "read calls",
+            lambda c: c.execute(
+                "SELECT call_id, at, app_id, operation_id, method, path_template, status, "
+                "findings FROM calls WHERE identified AND at >= %s",
+                (bound,),
+            ).fetchall(),
+        )
+        for r in rows:
+            yield CallRecord(
+                call_id=r[0], at=_utc(r[1]), app_id=r[2], operation_id=r[3], method=r[4],
+                path_template=r[5], status=r[6], findings=tuple(r[7]),
+            )  # fmt: skip
+
+    def all_rollups(self, since: date | None) -> list[DailyCount]:
+        rows = self._run(
+            "read rollups",
+            lambda c: c.execute(
+                "SELECT app_id, day, kind, key, count, first_at, last_at FROM rollups "
+                "WHERE day >= %s",
+                (since or date.min,),
+            ).fetchall(),
+        )
+        return [
+            DailyCount(
+                app_id=r[0], day=r[1], kind=r[2], key=r[3], count=r[4], first_at=_utc(r[5]),
+                last_at=_utc(r[6]),
+            )
+            for r in rows
+        ]  # fmt: skip
+
+    def prune(self, before: datetime) -> int:
+        bound = to_utc(before, "prune before")
+
+        def delete(conn: psycopg.Connection) -> int:
+            with conn.transaction():
+                deleted = conn.execute("DELETE FROM calls WHERE at < %s", (bound,)).rowcount
+                old = self._pruned(conn)
+                if old is None or old < bound:
+                    conn.execute(SET_META, (PRUNED_BEFORE, bound.isoformat()))
+            return deleted
+
+        return self._run("prune calls", delete)
+
+    def pruned_before(self) -> datetime | None:
+        return self._run("read the prune boundary", self._pruned)
+
+    @staticmethod
+    def _pruned(conn: psycopg.Connection) -> datetime | None:
+        row = conn.execute(
+            "SELECT value FROM ledger_meta WHERE key = %s", (PRUNED_BEFORE,)
+        ).fetchone()
+        return None if row is None else datetime.fromisoformat(row[0])
+
+    def fingerprint(self) -> object | None:
+        return None
 
     def close(self) -> None:
         with self._lock:

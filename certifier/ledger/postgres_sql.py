@@ -1,6 +1,7 @@
-"""The PostgreSQL ledger's statements: its tables, and the inserts and upserts of one batch."""
+"""The PostgreSQL ledger's statements: its migrations, and the inserts and upserts of one batch."""
 
-SCHEMA = """
+# Release 1, as it shipped: a ledger it wrote is upgraded from here.
+SCHEMA_V1 = """
 CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL);
 CREATE TABLE IF NOT EXISTS calls (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -53,10 +54,36 @@ CREATE TABLE IF NOT EXISTS reviews (
 CREATE INDEX IF NOT EXISTS reviews_app_at ON reviews (app_id, at);
 """
 
+# Every call has an id (unique: retries and re-imports never count twice); unidentified traffic is
+# kept apart; refused records are quarantined; ``ledger_meta`` remembers the prune boundary.
+CALL_IDENTITY_V2 = """
+ALTER TABLE calls ADD COLUMN call_id text;
+UPDATE calls SET call_id = 'v1-' || id;
+ALTER TABLE calls ALTER COLUMN call_id SET NOT NULL;
+ALTER TABLE calls ADD COLUMN identified boolean NOT NULL DEFAULT true;
+ALTER TABLE calls ADD COLUMN test_id text;
+CREATE UNIQUE INDEX calls_call_id ON calls (call_id);
+CREATE INDEX calls_at ON calls (at);
+CREATE INDEX calls_unidentified ON calls (at) WHERE NOT identified;
+CREATE TABLE quarantine (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    call_id text UNIQUE,
+    at timestamptz NOT NULL,
+    error text NOT NULL,
+    record text NOT NULL
+);
+CREATE TABLE ledger_meta (key text PRIMARY KEY, value text NOT NULL)
+"""
+
+MIGRATIONS = (SCHEMA_V1, CALL_IDENTITY_V2)  # script N brings a ledger to version N
+
 INSERT_CALL = """
-INSERT INTO calls (at, app_id, store_id, token_id, operation_id, method, path_template, status,
-                   latency_ms, params, findings, source)
-VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s::jsonb, %s)
+INSERT INTO calls (call_id, identified, test_id, at, app_id, store_id, token_id, operation_id,
+                   method,
+                   path_template, status, latency_ms, params, findings, source)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s::jsonb, %s)
+ON CONFLICT (call_id) DO NOTHING
+RETURNING call_id
 """
 # Name and scopes follow the newest call that carried them (compared with the stored last_seen).
 UPSERT_APP = """
@@ -82,4 +109,12 @@ ON CONFLICT (app_id, day, kind, key) DO UPDATE SET
     count = rollups.count + excluded.count,
     first_at = least(rollups.first_at, excluded.first_at),
     last_at = greatest(rollups.last_at, excluded.last_at)
+"""
+INSERT_QUARANTINE = """
+INSERT INTO quarantine (call_id, at, error, record) VALUES (%s, %s, %s, %s)
+ON CONFLICT (call_id) DO NOTHING
+"""
+SET_META = """
+INSERT INTO ledger_meta (key, value) VALUES (%s, %s)
+ON CONFLICT (key) DO UPDATE SET value = excluded.value
 """

@@ -77,6 +77,42 @@ class DailyCount:
     last_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    """What one ``write_calls`` did: every record given is in exactly one of the three counts."""
+
+    inserted: int = 0  # new calls, counted in the rollups
+    duplicates: int = 0  # call ids already in the ledger (a retry, replay or re-import): ignored
+    quarantined: int = 0  # refused records, kept with their error in the quarantine table
+
+    def __add__(self, other: WriteResult) -> WriteResult:
+        return WriteResult(
+            self.inserted + other.inserted,
+            self.duplicates + other.duplicates,
+            self.quarantined + other.quarantined,
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Quarantined:
+    """A record the ledger refused, with why: it never takes the rest of its batch with it."""
+
+    call_id: str | None
+    at: datetime  # when it was quarantined
+    error: str
+    record: str  # the record as JSON, as far as it could be rendered
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UnidentifiedCount:
+    """Calls without a valid app identity on one UTC day, by status and path template."""
+
+    day: date
+    status: int
+    path_template: str
+    count: int
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Review:
     app_id: str

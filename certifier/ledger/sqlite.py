@@ -15,25 +15,43 @@ other threads or processes open theirs, and WAL lets them read while the writer 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from miready.certifier.ledger.base import SCHEMA_VERSION, LedgerError
-from miready.certifier.ledger.batch import build_rows, to_utc, utc_day
-from miready.certifier.ledger.records import AppInfo, CallRecord, DailyCount, Review
+from miready.certifier.ledger.base import BadBatchError, LedgerError
+from miready.certifier.ledger.batch import build_rows, call_row, to_utc, utc_day
+from miready.certifier.ledger.isolate import quarantine_rows, write_all
+from miready.certifier.ledger.migrate import run_migrations
+from miready.certifier.ledger.records import (
+    AppInfo,
+    CallRecord,
+    DailyCount,
+    Quarantined,
+    Review,
+    UnidentifiedCount,
+    WriteResult,
+)
 from miready.certifier.ledger.sqlite_sql import (
     INSERT_CALL,
     INSERT_EXAMPLE,
-    SCHEMA,
+    INSERT_QUARANTINE,
+    MIGRATIONS,
+    SET_META,
     UPSERT_APP,
     UPSERT_ROLLUP,
 )
 
 PREFIX = "sqlite:///"
 BUSY_TIMEOUT_S = 30.0
+PRUNED_BEFORE = "pruned_before"
+# Errors caused by a batch's data: the batch is split to isolate the record. Any other error
+# (read-only, disk full, locked, not a database) is the ledger's, and the batch is retried later.
+DATA_ERRORS = (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.InterfaceError,
+               sqlite3.DataError, TypeError, ValueError, OverflowError)  # fmt: skip
 
 
 def sqlite_path(url: str) -> str:
@@ -73,27 +91,27 @@ class SqliteLedger:
             )
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=FULL")
-            self._create_schema()
+            self._migrate()
         except sqlite3.Error as e:
+            self._conn.close()
             raise LedgerError(f"cannot open ledger {url!r}: {e}") from e
 
     def __repr__(self) -> str:
         return f"SqliteLedger({self.url!r})"
 
-    def _create_schema(self) -> None:
-        with self._transaction() as conn:
+    def _migrate(self) -> None:
+        def query(statement: str, args: tuple) -> list[tuple]:
+            return self._conn.execute(statement, args).fetchall()
+
+        def table_exists(name: str) -> bool:
+            found = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
+            return bool(query(found, (name,)))
+
+        with self._transaction():
             # Statement by statement: executescript() would COMMIT the open transaction first.
-            for statement in SCHEMA.split(";"):
-                if statement.strip():
-                    conn.execute(statement)
-            row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
-            if row[0] is None:
-                conn.execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
-            elif row[0] > SCHEMA_VERSION:
-                raise LedgerError(
-                    f"ledger {self.url!r} has schema version {row[0]}, newer than this miready "
-                    f"({SCHEMA_VERSION}): upgrade miready"
-                )
+            run_migrations(
+                query, MIGRATIONS, placeholder="?", table_exists=table_exists, where=repr(self.url)
+            )
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._conn)
@@ -105,21 +123,26 @@ class SqliteLedger:
             except sqlite3.Error as e:
                 raise LedgerError(f"ledger {self.url!r}: cannot {what}: {e}") from e
 
-    def write_calls(self, records: Sequence[CallRecord]) -> None:
-        if not records:
-            return
-        rows = build_rows(records)
+    def write_calls(self, records: Sequence[CallRecord]) -> WriteResult:
+        return write_all(records, self._write_batch, self._quarantine)
 
-        def write(conn: sqlite3.Connection) -> None:
+    def _write_batch(self, records: Sequence[CallRecord]) -> WriteResult:
+        """One transaction: the calls not stored yet, then what they add to apps and rollups."""
+
+        def write(conn: sqlite3.Connection) -> WriteResult:
             with _Transaction(conn):
-                conn.executemany(
-                    INSERT_CALL,
-                    [
-                        (_text(c.at), c.app_id, c.store_id, c.token_id, c.operation_id, c.method,
-                         c.path_template, c.status, c.latency_ms, c.params, c.findings, c.source)
-                        for c in rows.calls
-                    ],
-                )  # fmt: skip
+                inserted = []
+                for record in records:
+                    c = call_row(record)
+                    cursor = conn.execute(
+                        INSERT_CALL,
+                        (c.call_id, int(c.identified), c.test_id, _text(c.at), c.app_id,
+                         c.store_id, c.token_id, c.operation_id, c.method, c.path_template,
+                         c.status, c.latency_ms, c.params, c.findings, c.source),
+                    )  # fmt: skip
+                    if cursor.rowcount == 1:
+                        inserted.append(record)
+                rows = build_rows(inserted)
                 conn.executemany(
                     UPSERT_APP,
                     [
@@ -139,8 +162,27 @@ class SqliteLedger:
                         for r in rows.rollups
                     ],
                 )  # fmt: skip
+            return WriteResult(inserted=len(inserted), duplicates=len(records) - len(inserted))
 
-        self._run(f"write {len(records)} calls", write)
+        with self._lock:
+            try:
+                return write(self._conn)
+            except DATA_ERRORS as e:
+                raise BadBatchError(f"{type(e).__name__}: {e}") from e
+            except sqlite3.Error as e:
+                raise LedgerError(f"ledger {self.url!r}: cannot write calls: {e}") from e
+
+    def _quarantine(self, bad: list[tuple[object, str]]) -> None:
+        now = _text(datetime.now(UTC))
+
+        def add(conn: sqlite3.Connection) -> None:
+            with _Transaction(conn):
+                conn.executemany(
+                    INSERT_QUARANTINE,
+                    [(call_id, now, error, text) for call_id, error, text in quarantine_rows(bad)],
+                )
+
+        self._run(f"quarantine {len(bad)} records", add)
 
     def apps(self) -> list[AppInfo]:
         rows = self._run(
@@ -257,9 +299,104 @@ class SqliteLedger:
             "count calls", lambda c: c.execute("SELECT count(*) FROM calls").fetchone()[0]
         )
 
+    def unidentified(self, start: datetime | date, end: datetime | date) -> list[UnidentifiedCount]:
+        first, last = utc_day(start, "unidentified start"), utc_day(end, "unidentified end")
+        rows = self._run(
+            "count unidentified calls",
+            lambda c: c.execute(
+                "SELECT substr(at, 1, 10) AS day, status, path_template, count(*) FROM calls "
+                "WHERE identified = 0 AND at >= ? AND at < ? "
+                "GROUP BY day, status, path_template ORDER BY day, status, path_template",
+                (first.isoformat(), _next_day(last)),
+            ).fetchall(),
+        )
+        return [
+            UnidentifiedCount(day=date.fromisoformat(r[0]), status=r[1], path_template=r[2],
+                              count=r[3])
+            for r in rows
+        ]  # fmt: skip
+
+    def quarantined(self) -> list[Quarantined]:
+        rows = self._run(
+            "read the quarantine",
+            lambda c: c.execute(
+                "SELECT call_id, at, error, record FROM quarantine ORDER BY id"
+            ).fetchall(),
+        )
+        return [Quarantined(call_id=r[0], at=_time(r[1]), error=r[2], record=r[3]) for r in rows]
+
+    def scan_calls(self, since: datetime | None) -> Iterator[CallRecord]:
+        bound = _text(to_utc(since, "scan since")) if since is not None else ""
+        with self._lock:
+            cursor = self._conn.execute(
+                "SELECT call_id, at, app_id, operation_id, method, path_template, status, "
+                "findings FROM calls WHERE identified = 1 AND at >= ?",
+                (bound,),
+            )
+            rows = cursor.fetchall()
+        for r in rows:
+            yield CallRecord(
+                call_id=r[0], at=_time(r[1]), app_id=r[2], operation_id=r[3], method=r[4],
+                path_template=r[5], status=r[6], findings=tuple(json.loads(r[7])),
+            )  # fmt: skip
+
+    def all_rollups(self, since: date | None) -> list[DailyCount]:
+        rows = self._run(
+            "read rollups",
+            lambda c: c.execute(
+                "SELECT app_id, day, kind, key, count, first_at, last_at FROM rollups "
+                "WHERE day >= ?",
+                ((since.isoformat() if since else ""),),
+            ).fetchall(),
+        )
+        return [
+            DailyCount(
+                app_id=r[0], day=date.fromisoformat(r[1]), kind=r[2], key=r[3], count=r[4],
+                first_at=_time(r[5]), last_at=_time(r[6]),
+            )
+            for r in rows
+        ]  # fmt: skip
+
+    def prune(self, before: datetime) -> int:
+        bound = _text(to_utc(before, "prune before"))
+
+        def delete(conn: sqlite3.Connection) -> int:
+            with _Transaction(conn):
+                deleted = conn.execute("DELETE FROM calls WHERE at < ?", (bound,)).rowcount
+                old = conn.execute(
+                    "SELECT value FROM ledger_meta WHERE key = ?", (PRUNED_BEFORE,)
+                ).fetchone()
+                if old is None or old[0] < bound:
+                    conn.execute(SET_META, (PRUNED_BEFORE, bound))
+            return deleted
+
+        return self._run("prune calls", delete)
+
+    def pruned_before(self) -> datetime | None:
+        row = self._run(
+            "read the prune boundary",
+            lambda c: c.execute(
+                "SELECT value FROM ledger_meta WHERE key = ?", (PRUNED_BEFORE,)
+            ).fetchone(),
+        )
+        return None if row is None else _time(row[0])
+
+    def fingerprint(self) -> object | None:
+        if self.path == ":memory:":
+            return None
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return "missing"
+        return (st.st_dev, st.st_ino)
+
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+
+
+def _next_day(day: date) -> str:
+    return date.fromordinal(day.toordinal() + 1).isoformat()
 
 
 def _app(row: tuple) -> AppInfo:

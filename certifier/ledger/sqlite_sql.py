@@ -1,6 +1,7 @@
-"""The SQLite ledger's statements: its tables, and the inserts and upserts of one batch."""
+"""The SQLite ledger's statements: its migrations, and the inserts and upserts of one batch."""
 
-SCHEMA = """
+# Release 1, as it shipped: a ledger it wrote is upgraded from here.
+SCHEMA_V1 = """
 CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS calls (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -53,10 +54,34 @@ CREATE TABLE IF NOT EXISTS reviews (
 CREATE INDEX IF NOT EXISTS reviews_app_at ON reviews (app_id, at);
 """
 
+# Every call has an id (unique: retries and re-imports never count twice); unidentified traffic is
+# kept apart; refused records are quarantined; ``ledger_meta`` remembers the prune boundary.
+CALL_IDENTITY_V2 = """
+ALTER TABLE calls ADD COLUMN call_id TEXT;
+UPDATE calls SET call_id = 'v1-' || id;
+ALTER TABLE calls ADD COLUMN identified INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE calls ADD COLUMN test_id TEXT;
+CREATE UNIQUE INDEX calls_call_id ON calls (call_id);
+CREATE INDEX calls_at ON calls (at);
+CREATE INDEX calls_unidentified ON calls (at) WHERE identified = 0;
+CREATE TABLE quarantine (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    call_id TEXT UNIQUE,
+    at TEXT NOT NULL,
+    error TEXT NOT NULL,
+    record TEXT NOT NULL
+);
+CREATE TABLE ledger_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)
+"""
+
+MIGRATIONS = (SCHEMA_V1, CALL_IDENTITY_V2)  # script N brings a ledger to version N
+
 INSERT_CALL = """
-INSERT INTO calls (at, app_id, store_id, token_id, operation_id, method, path_template, status,
-                   latency_ms, params, findings, source)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO calls (call_id, identified, test_id, at, app_id, store_id, token_id, operation_id,
+                   method,
+                   path_template, status, latency_ms, params, findings, source)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (call_id) DO NOTHING
 """
 # Name and scopes follow the newest call that carried them (compared with the stored last_seen).
 UPSERT_APP = """
@@ -81,4 +106,12 @@ ON CONFLICT (app_id, day, kind, key) DO UPDATE SET
     count = rollups.count + excluded.count,
     first_at = min(rollups.first_at, excluded.first_at),
     last_at = max(rollups.last_at, excluded.last_at)
+"""
+INSERT_QUARANTINE = """
+INSERT INTO quarantine (call_id, at, error, record) VALUES (?, ?, ?, ?)
+ON CONFLICT (call_id) DO NOTHING
+"""
+SET_META = """
+INSERT INTO ledger_meta (key, value) VALUES (?, ?)
+ON CONFLICT (key) DO UPDATE SET value = excluded.value
 """

@@ -6,7 +6,7 @@ import threading
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
-from miready.certifier.ledger import DailyCount, Ledger, LedgerError, Review
+from miready.certifier.ledger import DailyCount, Ledger, Review
 
 DAY1 = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
 NEW_YORK_SUMMER = timezone(timedelta(hours=-4))
@@ -64,36 +64,31 @@ def test__write_calls__empty_batch__should_do_nothing(ledger):
     assert ledger.count_calls() == 0
 
 
-def test__write_calls__failure_midway__should_leave_nothing_half_written(backend, ledger, call):
+def test__write_calls__record_failing_midway__should_be_quarantined_alone_and_not_half_written(
+    backend, ledger, call
+):
     ledger.write_calls([call(DAY1, findings=("rule.a",), examples={"rule.a": "first"})])
-    before = (
-        ledger.count_calls(),
-        ledger.apps(),
-        ledger.examples("app-1"),
-        counts(ledger, "app-1"),
-    )
-    # The trigger fails the batch after its calls, apps, examples and first rollups were written.
+    # The trigger fails a batch after its calls, apps, examples and first rollups were written.
     backend.raw(FAIL_ON_BOOM_ROLLUP[backend.name])
 
-    with pytest.raises(LedgerError, match="boom rollup refused"):
-        ledger.write_calls(
-            [
-                call(DAY1 + timedelta(hours=1), app_name="renamed", findings=("rule.a",)),
-                call(DAY1 + timedelta(hours=2), app_id="app-2", findings=("boom",),
-                     examples={"boom": "x"}),
-            ]
-        )  # fmt: skip
+    result = ledger.write_calls(
+        [
+            call(DAY1 + timedelta(hours=1), app_name="renamed", findings=("rule.a",)),
+            call(DAY1 + timedelta(hours=2), app_id="app-2", findings=("boom",),
+                 examples={"boom": "x"}, call_id="the-boom"),
+        ]
+    )  # fmt: skip
 
-    assert (
-        ledger.count_calls(),
-        ledger.apps(),
-        ledger.examples("app-1"),
-        counts(ledger, "app-1"),
-    ) == before
+    assert (result.inserted, result.duplicates, result.quarantined) == (1, 0, 1)
+    assert ledger.count_calls() == 2
+    assert ledger.app("app-1").name == "renamed"
+    assert counts(ledger, "app-1")[("2024-05-01", "rule", "rule.a")] == 2
     assert ledger.app("app-2") is None and counts(ledger, "app-2") == {}
+    [bad] = ledger.quarantined()
+    assert bad.call_id == "the-boom" and "boom rollup refused" in bad.error
     # The connection is still usable afterwards.
     ledger.write_calls([call(DAY1 + timedelta(hours=3))])
-    assert ledger.count_calls() == 2
+    assert ledger.count_calls() == 3
 
 
 def test__examples__several_for_one_rule__should_keep_the_first(ledger, call):
@@ -177,10 +172,11 @@ def test__write_calls__non_utc_times__should_be_stored_and_returned_in_utc(ledge
         assert value.hour == 2
 
 
-def test__write_calls__naive_time__should_be_refused_with_nothing_written(ledger, call):
-    with pytest.raises(LedgerError, match="timezone-aware"):
-        ledger.write_calls([call(DAY1), call(datetime(2024, 5, 1, 12))])
-    assert ledger.count_calls() == 0
+def test__write_calls__naive_time__should_quarantine_that_record_only(ledger, call):
+    result = ledger.write_calls([call(DAY1), call(datetime(2024, 5, 1, 12))])
+
+    assert (result.inserted, result.quarantined, ledger.count_calls()) == (1, 1, 1)
+    assert "timezone-aware" in ledger.quarantined()[0].error
 
 
 def test__apps__later_and_earlier_calls__should_follow_the_newest_name_and_scopes(ledger, call):

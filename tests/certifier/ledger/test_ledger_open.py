@@ -145,6 +145,7 @@ def test__postgres__schema_param__should_keep_tables_in_that_schema(
         ).fetchall()
         count = conn.execute(f"SELECT count(*) FROM {postgres_schema}.calls").fetchone()[0]
     assert [t for (t,) in tables] == [
-        "apps", "calls", "examples", "reviews", "rollups", "schema_version"
+        "apps", "calls", "examples", "ledger_meta", "quarantine", "reviews", "rollups",
+        "schema_migrations", "schema_version",
     ]  # fmt: skip
     assert count == 1
