@@ -1,8 +1,15 @@
 """The ledger: what each app called and what it was found doing, behind one interface per URL."""
 
 from miready.certifier.ledger.base import DEFAULT_LEDGER_URL, Ledger, LedgerError, open_ledger
-from miready.certifier.ledger.records import AppInfo, CallRecord, DailyCount, Review
-from miready.certifier.ledger.writer import LedgerWriter, WriterStats
+from miready.certifier.ledger.records import (
+    AppInfo,
+    CallRecord,
+    DailyCount,
+    Quarantined,
+    Review,
+    UnidentifiedCount,
+    WriteResult,
+)
 
 __all__ = [
     "DEFAULT_LEDGER_URL",
@@ -11,8 +18,9 @@ __all__ = [
     "DailyCount",
     "Ledger",
     "LedgerError",
-    "LedgerWriter",
+    "Quarantined",
     "Review",
-    "WriterStats",
+    "UnidentifiedCount",
+    "WriteResult",
     "open_ledger",
 ]

@@ -1,8 +1,12 @@
 """Recorder and status endpoint: one record per call, names only; counters on /_miready/status."""
 
+import asyncio
 import hashlib
 import json
+from concurrent.futures import Future
 
+from miready.certifier.ledger import open_ledger
+from miready.certifier.ledger.spooler import Spooler, SpoolStats
 from miready.proxy.recorder import Recorder
 
 TOKEN = "tok-legacy-0001"
@@ -61,7 +65,7 @@ async def test__recorder__writer_refuses__traffic_still_flows(make_pipeline, new
         flow = await p.run(new_flow("GET", "/v1/1/orders"))
         status = p.addon(Recorder).status()
     assert flow.response.status_code == 200
-    assert (status["calls_seen"], status["dropped"]) == (1, 1)
+    assert (status["calls_seen"], status["lost"]) == (1, 1)
 
 
 async def test__recorder__writer_cannot_open__traffic_still_flows_and_is_counted(
@@ -77,36 +81,78 @@ async def test__recorder__writer_cannot_open__traffic_still_flows_and_is_counted
         flow = await p.run(new_flow("GET", "/v1/1/orders"))
         status = recorder.status()
     assert flow.response.status_code == 200
-    assert (status["calls_seen"], status["failed"]) == (1, 1)
+    assert (status["calls_seen"], status["lost"]) == (1, 1)
 
 
-async def test__status_endpoint__should_answer_itself_with_counters(make_pipeline, new_flow):
+async def test__status_endpoint__should_answer_itself_with_true_counters(
+    make_pipeline, new_flow, tmp_path
+):
     def respond(request):
         raise AssertionError("the status endpoint must never be forwarded")
 
     with make_pipeline(miready_policy="warn") as p:
+        recorder = p.addon(Recorder)
+        recorder.writer_factory = lambda url: Spooler(url, tmp_path / "journal.db")
+        p.tctx.options.update(miready_ledger=f"sqlite:///{tmp_path / 'ledger.db'}")
         for _ in range(3):
             await p.run(new_flow("GET", "/v1/1/orders"))
+        assert recorder.writer.flush(timeout=30)
         flow = await p.run(new_flow("GET", "/_miready/status", token=None), respond=respond)
+        await recorder.done()
     body = json.loads(flow.response.content)
+    print(f"\nstatus after 3 calls: {body}")
     assert flow.response.status_code == 200
     assert set(body) == {
-        "calls_seen",
-        "records_written",
-        "pending",
-        "failed",
-        "dropped",
-        "policy",
-        "rule_pack",
-        "uptime_seconds",
-    }
-    assert (body["calls_seen"], body["records_written"], body["policy"], body["rule_pack"]) == (
-        3,
-        3,
-        "warn",
-        "tiendanube-multi-inventory",
-    )
-    assert len(p.records) == 3  # the status call itself is not a call of any app
+        "calls_seen", "journal", "replayed", "journaled", "spooled", "written", "duplicates",
+        "quarantined", "lost", "pending", "outages", "ledger_replaced", "ledger_ok",
+        "last_error", "refused_at_shutdown", "policy", "rule_pack", "uptime_seconds",
+    }  # fmt: skip
+    assert (body["calls_seen"], body["journaled"], body["written"], body["pending"]) == (3, 3, 3, 0)
+    assert (body["spooled"], body["quarantined"], body["lost"]) == (0, 0, 0)
+    assert (body["policy"], body["rule_pack"]) == ("warn", "tiendanube-multi-inventory")
+    ledger = open_ledger(f"sqlite:///{tmp_path / 'ledger.db'}")
+    assert ledger.count_calls() == 3  # the status call itself is not a call of any app
+    ledger.close()
+
+
+async def test__recorder__response__should_wait_until_the_record_is_durable(
+    make_pipeline, new_flow
+):
+    future: Future[bool] = Future()
+
+    class SlowJournal:
+        def submit(self, record):
+            return future
+
+        def close(self, timeout=0):
+            return None
+
+        def stats(self):
+            return SpoolStats("j", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, True, None)
+
+    with make_pipeline() as p:
+        p.addon(Recorder).writer = SlowJournal()
+        call = asyncio.ensure_future(p.run(new_flow("GET", "/v1/1/orders")))
+        await asyncio.sleep(0)  # let the hooks run up to the recorder
+        for _ in range(50):
+            await asyncio.sleep(0)
+        waiting = not call.done()
+        future.set_result(True)
+        flow = await asyncio.wait_for(call, 10)
+    assert waiting, "the response hook returned before the record was durable"
+    assert flow.response.status_code == 200
+
+
+async def test__recorder__call_after_shutdown_began__should_be_cut_not_answered(
+    make_pipeline, new_flow
+):
+    with make_pipeline() as p:
+        recorder = p.addon(Recorder)
+        await recorder.done()
+        flow = await p.run(new_flow("GET", "/v1/1/orders"))
+        status = recorder.status()
+    assert flow.error is not None and flow.error.msg == "Connection killed."
+    assert (status["calls_seen"], status["refused_at_shutdown"]) == (0, 1)
 
 
 async def test__recorder__done__should_close_the_writer(make_pipeline, new_flow):
