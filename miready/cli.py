@@ -22,6 +22,8 @@ EXAMPLES = {
     "rules": "example:\n  miready rules list\n  miready rules show tiendanube-multi-inventory",
     "rules list": "example:\n  miready rules list",
     "rules show": "example:\n  miready rules show tiendanube-multi-inventory",
+    "ledger": "examples:\n  miready ledger verify --ledger sqlite:///miready.db\n"
+    "  miready ledger prune --older-than 90d --ledger sqlite:///miready.db",
 }
 
 
@@ -102,6 +104,14 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     show.add_argument("pack", metavar="PACK", help="a pack name or a pack folder")
+
+    led = add("ledger", help="check or prune a ledger")
+    led_sub = led.add_subparsers(dest="ledger_command", required=True, metavar="ACTION")
+    verify = led_sub.add_parser("verify", help="rollups equal a recount; list the quarantine")
+    verify.add_argument("--ledger", default=DEFAULT_LEDGER_URL)
+    prune = led_sub.add_parser("prune", help="delete old calls; keep rollups, reviews, window")
+    prune.add_argument("--ledger", default=DEFAULT_LEDGER_URL)
+    prune.add_argument("--older-than", required=True, metavar="AGE", help="e.g. 90d, 12w, 36h")
 
     demo = add("demo", help="the whole story end to end, in under a minute")
     demo.add_argument("--dir", help="folder for the ledger and the reports (default: a temp dir)")
@@ -225,6 +235,16 @@ def _dispatch(args: argparse.Namespace) -> int:
                     raise UsageError(str(e)) from e
                 sys.stdout.write(text)
                 return 0
+
+            case "ledger":
+                from miready.certifier.ledger import maintenance
+
+                if args.ledger_command == "verify":
+                    return maintenance.verify_command(args.ledger)
+                from miready.contracts.rules import default_rule_pack
+
+                window = default_rule_pack().window_days
+                return maintenance.prune_command(args.ledger, args.older_than, window)
             case "demo":
                 from miready.demo import run_demo  # noqa: PLC0415
 
