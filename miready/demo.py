@@ -101,7 +101,11 @@ def run_demo(directory: str | None = None, keep: bool = False) -> int:
             f"   [green]ledger[/green] {ledger_url}"
         )
         split_orders = _simulate(console, mock.url, proxy.url, clock_file)
-        proxy.wait_until_recorded(timeout=20.0)
+        if not proxy.wait_until_recorded(timeout=120.0):
+            console.print(
+                f"[red]the proxy did not record every call in time: {proxy.status()}[/red]"
+            )
+            return 1
         _show_split_orders(console, mock.url, split_orders)
         if keep:
             _keep_running(console, mock.url, proxy.url, ledger_url)

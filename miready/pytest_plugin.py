@@ -41,7 +41,8 @@ DEFAULT_SCOPES = (
 )
 DEFAULT_APP_ID = "app-under-test"
 WORKER_OUTPUT_KEY = "miready_findings"
-FLUSH_TIMEOUT_S = 10.0
+FLUSH_TIMEOUT_S = 60.0  # generous: a loaded machine drains slowly, and a timeout fails the run
+UNRECORDED_KEY = "miready_unrecorded"
 # Rollups are per UTC day; the widest range reads every day the ledger holds.
 ALL_DAYS = (date(1970, 1, 1), date(9999, 12, 31))
 
@@ -84,6 +85,7 @@ class FindingTally:
 
 
 tally_key = pytest.StashKey[FindingTally]()
+unrecorded_key = pytest.StashKey[list[str]]()  # proxies that did not record every call in time
 
 
 # -- options -----------------------------------------------------------------------------------
@@ -132,6 +134,7 @@ def pytest_configure(config: pytest.Config) -> None:
         "miready_store/miready_proxy for this test",
     )
     config.stash[tally_key] = FindingTally()
+    config.stash[unrecorded_key] = []
 
 
 def rules_option(config: pytest.Config) -> str | None:
@@ -191,9 +194,13 @@ class RecordingProxy:
         return f"{self.url}/v1/{self.store.store_id}"
 
     def flush(self) -> None:
-        """Wait until every call the proxy has seen is written to the ledger."""
-        if self.process.port is not None:
-            self.process.wait_until_recorded(FLUSH_TIMEOUT_S)
+        """Wait until every call the proxy has seen is written to the ledger; fail if it is not."""
+        if self.process.port is not None and not self.process.wait_until_recorded(FLUSH_TIMEOUT_S):
+            pytest.fail(
+                f"miready: the proxy did not record every call within {FLUSH_TIMEOUT_S:.0f} s "
+                f"(status {self.process.status()}); findings would be incomplete",
+                pytrace=False,
+            )
 
     def findings(self) -> list[Finding]:
         """Every rule hit recorded so far, per (app, rule)."""
@@ -287,7 +294,12 @@ class MireadySession:
     def close(self) -> None:
         """Stop the proxies (they drain their ledgers), tally their findings, stop the mocks."""
         tally = self.config.stash[tally_key]
+        unrecorded = self.config.stash[unrecorded_key]
         for proxy in self.proxies.values():
+            if proxy.process.port is not None and not proxy.process.wait_until_recorded(
+                FLUSH_TIMEOUT_S
+            ):
+                unrecorded.append(f"{proxy.url}: {proxy.process.status()}")
             proxy.process.close()
             tally.merge(read_findings(proxy.ledger_url).to_json())
         for server in self.servers.values():
@@ -295,6 +307,7 @@ class MireadySession:
         workeroutput = getattr(self.config, "workeroutput", None)
         if workeroutput is not None:  # an xdist worker: the controller aggregates
             workeroutput[WORKER_OUTPUT_KEY] = tally.to_json()
+            workeroutput[UNRECORDED_KEY] = list(unrecorded)
 
 
 def _http_json(method: str, url: str, body: Any = None) -> Any:
@@ -351,6 +364,9 @@ def pytest_testnodedown(node: Any, error: Any) -> None:
     data = getattr(node, "workeroutput", {}).get(WORKER_OUTPUT_KEY)
     if data:
         node.config.stash[tally_key].merge(data)
+    node.config.stash[unrecorded_key].extend(
+        getattr(node, "workeroutput", {}).get(UNRECORDED_KEY, [])
+    )
 
 
 @pytest.hookimpl(trylast=True)  # after the runner's own sessionfinish tore the fixtures down
@@ -364,13 +380,21 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if junit:
         Path(junit).write_text(render_junit(tally, pack), encoding="utf-8")
     blocking = [rule for _, rule in tally.hits if pack.blocks(rule)]  # advisory never fails
-    if gate_enabled(config) and blocking and session.exitstatus == pytest.ExitCode.OK:
-        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    incomplete = bool(config.stash[unrecorded_key])  # a proxy did not record every call
+    if gate_enabled(config) and (blocking or incomplete):
+        if session.exitstatus == pytest.ExitCode.OK:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     if hasattr(config, "workerinput") or tally_key not in config.stash:
         return
+    for proxy in config.stash.get(unrecorded_key, []):
+        terminalreporter.write_line(
+            f"miready: NOT EVERY CALL WAS RECORDED in time, findings may be incomplete: {proxy}"
+            + ("; the gate fails the run" if gate_enabled(config) else ""),
+            red=True,
+        )
     findings = config.stash[tally_key].findings()
     if not findings:
         return
