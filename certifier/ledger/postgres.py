@@ -48,6 +48,7 @@ from psycopg import errors, sql
 SCHEMA_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 CONNECT_TIMEOUT_S = 10
 PRUNED_BEFORE = "pruned_before"
+SCAN_PAGE = 10_000
 # Errors caused by a batch's data: the batch is split to isolate the record. A missing table or a
 # refused privilege is the ledger's problem (a database recreated under us), never the record's.
 DATA_ERRORS = (psycopg.DataError, psycopg.IntegrityError, psycopg.ProgrammingError,
@@ -343,19 +344,25 @@ class PostgresLedger:
         bound = (
             to_utc(since, "scan since") if since is not None else datetime.min.replace(tzinfo=UTC)
         )
-        rows = self._run(
-            "read calls",
-            lambda c: c.execute(
-                "SELECT call_id, at, app_id, operation_id, method, path_template, status, "
-                "findings FROM calls WHERE identified AND at >= %s",
-                (bound,),
-            ).fetchall(),
-        )
-        for r in rows:
-            yield CallRecord(
-                call_id=r[0], at=_utc(r[1]), app_id=r[2], operation_id=r[3], method=r[4],
-                path_template=r[5], status=r[6], findings=tuple(r[7]),
-            )  # fmt: skip
+        last = 0
+        while True:  # in pages by id, so that a large ledger is never held in memory whole
+            rows = self._run(
+                "read calls",
+                lambda c, after=last: c.execute(
+                    "SELECT id, call_id, at, app_id, operation_id, method, path_template, status, "
+                    "findings FROM calls WHERE identified AND at >= %s AND id > %s "
+                    "ORDER BY id LIMIT %s",
+                    (bound, after, SCAN_PAGE),
+                ).fetchall(),
+            )
+            for r in rows:
+                yield CallRecord(
+                    call_id=r[1], at=_utc(r[2]), app_id=r[3], operation_id=r[4], method=r[5],
+                    path_template=r[6], status=r[7], findings=tuple(r[8]),
+                )  # fmt: skip
+            if len(rows) < SCAN_PAGE:
+                return
+            last = rows[-1][0]
 
     def all_rollups(self, since: date | None) -> list[DailyCount]:
         rows = self._run(

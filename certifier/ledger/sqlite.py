@@ -48,6 +48,7 @@ from miready.certifier.ledger.sqlite_sql import (
 PREFIX = "sqlite:///"
 BUSY_TIMEOUT_S = 30.0
 PRUNED_BEFORE = "pruned_before"
+SCAN_PAGE = 10_000
 # Errors caused by a batch's data: the batch is split to isolate the record. Any other error
 # (read-only, disk full, locked, not a database) is the ledger's, and the batch is retried later.
 DATA_ERRORS = (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.InterfaceError,
@@ -327,18 +328,25 @@ class SqliteLedger:
 
     def scan_calls(self, since: datetime | None) -> Iterator[CallRecord]:
         bound = _text(to_utc(since, "scan since")) if since is not None else ""
-        with self._lock:
-            cursor = self._conn.execute(
-                "SELECT call_id, at, app_id, operation_id, method, path_template, status, "
-                "findings FROM calls WHERE identified = 1 AND at >= ?",
-                (bound,),
+        last = 0
+        while True:  # in pages by id, so that a large ledger is never held in memory whole
+            rows = self._run(
+                "read calls",
+                lambda c, after=last: c.execute(
+                    "SELECT id, call_id, at, app_id, operation_id, method, path_template, status, "
+                    "findings FROM calls WHERE identified = 1 AND at >= ? AND id > ? "
+                    "ORDER BY id LIMIT ?",
+                    (bound, after, SCAN_PAGE),
+                ).fetchall(),
             )
-            rows = cursor.fetchall()
-        for r in rows:
-            yield CallRecord(
-                call_id=r[0], at=_time(r[1]), app_id=r[2], operation_id=r[3], method=r[4],
-                path_template=r[5], status=r[6], findings=tuple(json.loads(r[7])),
-            )  # fmt: skip
+            for r in rows:
+                yield CallRecord(
+                    call_id=r[1], at=_time(r[2]), app_id=r[3], operation_id=r[4], method=r[5],
+                    path_template=r[6], status=r[7], findings=tuple(json.loads(r[8])),
+                )  # fmt: skip
+            if len(rows) < SCAN_PAGE:
+                return
+            last = rows[-1][0]
 
     def all_rollups(self, since: date | None) -> list[DailyCount]:
         rows = self._run(

@@ -146,3 +146,21 @@ def test__prune__old_calls__should_keep_rollups_and_verify_from_the_boundary(led
     assert all_count(ledger, "app-1") == before == 100
     assert result.ok and result.since == (DAY1 - timedelta(days=88)).date()
     assert ledger.pruned_before() == DAY1 - timedelta(days=89, hours=1)
+
+
+def test__scan_calls__more_than_a_page__should_yield_every_identified_call_once(
+    backend, ledger, call, monkeypatch
+):
+    import importlib
+
+    module = importlib.import_module(f"miready.certifier.ledger.{backend.name}")
+    monkeypatch.setattr(module, "SCAN_PAGE", 7)
+    ledger.write_calls([call(DAY1 + timedelta(seconds=i), call_id=f"s{i}") for i in range(20)])
+    ledger.write_calls([call(DAY1, call_id="anon", identified=False)])
+
+    ids = [c.call_id for c in ledger.scan_calls(None)]
+
+    assert sorted(ids) == sorted(f"s{i}" for i in range(20))
+    assert [c.call_id for c in ledger.scan_calls(DAY1 + timedelta(seconds=15))] == [
+        f"s{i}" for i in range(15, 20)
+    ]
