@@ -164,12 +164,13 @@ class Recorder:
             logger.exception("cannot build the record of %s %s", state.method, state.raw_path)
             self.local_lost += 1
             return
-        if self.writer is None:
+        writer = self.writer
+        if writer is None:
             if self.ledger_url:
                 self.local_lost += 1
             return
         try:
-            accepted = self.writer.submit(record)
+            accepted = writer.submit(record)
             if isinstance(accepted, Future):
                 accepted = await asyncio.wrap_future(accepted)
             elif inspect.isawaitable(accepted):
@@ -177,7 +178,7 @@ class Recorder:
         except Exception:
             logger.exception("LEDGER: the record of a call could not be journaled")
             accepted = False
-        if not accepted and not hasattr(self.writer.stats(), "lost"):
+        if not accepted and not hasattr(writer.stats(), "lost"):
             self.local_lost += 1  # a writer without its own loss count
 
     def status(self) -> dict[str, Any]:
