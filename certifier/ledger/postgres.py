@@ -282,8 +282,8 @@ class PostgresLedger:
             f"read the calls of {app_id!r}",
             lambda c: c.execute(
                 "SELECT at, app_id, store_id, token_id, operation_id, method, path_template,"
-                " status, latency_ms, params, findings, source FROM calls WHERE app_id = %s"
-                " ORDER BY at, id",
+                " status, latency_ms, params, findings, source, call_id, test_id FROM calls"
+                " WHERE app_id = %s AND identified ORDER BY at, id",
                 (app_id,),
             ).fetchall(),
         )
@@ -305,6 +305,8 @@ class PostgresLedger:
                 params=tuple(_stored_list(row[9])),
                 findings=tuple(_stored_list(row[10])),
                 source=row[11],
+                call_id=row[12],
+                test_id=row[13],
             )
             for row in rows
         ]

@@ -268,8 +268,8 @@ class SqliteLedger:
             f"read the calls of {app_id!r}",
             lambda c: c.execute(
                 "SELECT at, app_id, store_id, token_id, operation_id, method, path_template,"
-                " status, latency_ms, params, findings, source FROM calls WHERE app_id = ?"
-                " ORDER BY at, id",
+                " status, latency_ms, params, findings, source, call_id, test_id FROM calls"
+                " WHERE app_id = ? AND identified = 1 ORDER BY at, id",
                 (app_id,),
             ).fetchall(),
         )
@@ -291,6 +291,8 @@ class SqliteLedger:
                 params=tuple(_stored_list(row[9])),
                 findings=tuple(_stored_list(row[10])),
                 source=row[11],
+                call_id=row[12],
+                test_id=row[13],
             )
             for row in rows
         ]
