@@ -53,6 +53,17 @@ def _parser() -> argparse.ArgumentParser:
     mock.add_argument(
         "--allow-remote-admin", action="store_true", help="serve /_mock/ to non-loopback peers"
     )
+    # The platform's other side (issue 13): rate limits and the merchant's readiness warnings.
+    mock.add_argument(
+        "--rate-limit", action="store_true", help="leaky bucket (40, 2/s) for every store and app"
+    )
+    readiness = mock.add_mutually_exclusive_group()
+    readiness.add_argument(
+        "--ledger", dest="readiness_ledger", metavar="URL", help="warn merchants from this ledger"
+    )
+    readiness.add_argument(
+        "--readiness", metavar="FILE", help="warn merchants from a certify --format json report"
+    )
 
     # Its options live in proxy/cli.py; `miready proxy ...` hands every argument over unchanged.
     sub.add_parser("proxy", help="run the recording proxy in front of a store", add_help=False)
@@ -169,6 +180,18 @@ def _preflight_proxy(argv: list[str]) -> str | None:
     return None
 
 
+def _platform_side_options(args: argparse.Namespace) -> dict[str, object]:
+    """`miready mock`'s issue-13 options as MockConfig fields (readiness read on the CLI side)."""
+    from miready import readiness  # noqa: PLC0415
+
+    options: dict[str, object] = {"rate_limit": args.rate_limit}
+    if args.readiness_ledger:
+        options["readiness"] = readiness.from_ledger(args.readiness_ledger)
+    elif args.readiness:
+        options["readiness"] = readiness.from_report(args.readiness)
+    return options
+
+
 def _dispatch(args: argparse.Namespace) -> int:
     from miready.certifier.errors import UsageError  # noqa: PLC0415 - keep start-up light
     from miready.preflight import (  # noqa: PLC0415
@@ -197,6 +220,7 @@ def _dispatch(args: argparse.Namespace) -> int:
                         args.fixture or SAMPLE_FIXTURE,
                         legacy=not args.no_legacy,
                         allow_remote_admin=args.allow_remote_admin,
+                        options=_platform_side_options(args),
                     )
                 except OSError as e:  # taken between the check and the listen
                     raise PreflightError(port_in_use(args.host, args.port, e)) from e

@@ -17,6 +17,8 @@ from miready.mocks.keys import (
     initial_fixture_key,
     platform_key,
 )
+from miready.mocks.routes import merchant
+from miready.mocks.routes.oauth import guard_install
 from miready.mocks.state import snapshot
 
 routes = web.RouteTableDef()
@@ -62,6 +64,10 @@ async def install_app(request: web.Request) -> web.Response:
     if not isinstance(scopes, list) or not all(isinstance(s, str) for s in scopes):
         raise invalid("scopes", "must be a list of scope names")
     platform = request.app[platform_key]
+    # seed 004's second moment: a not-ready app into a multi-location store (409 unless confirm)
+    guard_install(
+        request, request.match_info["store_id"], str(body["app_id"]), body.get("confirm") is True
+    )
     inst = platform.install_app(
         request.match_info["store_id"],
         str(body["app_id"]),
@@ -106,6 +112,7 @@ async def reset(request: web.Request) -> web.Response:
     platform.clock.reset()
     platform.legacy_enabled = request.app[config_key].legacy
     request.app[faults_key].configure([], None)
+    merchant.reset(request.app)  # delivery queue, OAuth codes, buckets, readiness overrides
     if request.query.get("empty") != "true" and request.app[initial_fixture_key]:
         snapshot.load(platform, request.app[initial_fixture_key])
     return web.json_response({"stores": sorted(platform.stores)})

@@ -15,8 +15,13 @@ from miready.mocks.keys import (
     delivery_tasks_key,
     faults_key,
     initial_fixture_key,
+    merchant_log_key,
+    oauth_key,
     operations_key,
     platform_key,
+    rate_limiter_key,
+    readiness_key,
+    webhook_delivery_key,
 )
 from miready.mocks.middlewares import (
     admin_guard_middleware,
@@ -25,8 +30,13 @@ from miready.mocks.middlewares import (
     fault_middleware,
     validation_middleware,
 )
+from miready.mocks.oauth import OAuth
 from miready.mocks.operations import default_operations
+from miready.mocks.ratelimit import RateLimiter, rate_limit_middleware
+from miready.mocks.readiness import Readiness
 from miready.mocks.routes import API_PREFIX, TABLES, store_admin
+from miready.mocks.routes import merchant as merchant_routes
+from miready.mocks.routes import oauth as oauth_routes
 from miready.mocks.state import snapshot
 from miready.mocks.state.platform import Platform
 
@@ -52,6 +62,7 @@ def create_app(config: MockConfig | None = None) -> web.Application:
             fault_middleware,
             delivery.webhook_middleware,
             auth_middleware,
+            rate_limit_middleware,
             validation_middleware,
         ],
     )
@@ -72,5 +83,13 @@ def create_app(config: MockConfig | None = None) -> web.Application:
     add_api_routes(app)
     app.add_routes(admin.routes)
     app.add_routes(store_admin.routes)
+    # The platform's other side (issue 13): install, delivery, rate limits, merchant warnings.
+    app[webhook_delivery_key] = delivery.create_delivery(app)
+    app[rate_limiter_key] = RateLimiter(platform.clock, everywhere=config.rate_limit)
+    app[oauth_key] = OAuth()
+    app[readiness_key] = Readiness(config.readiness)
+    app[merchant_log_key] = []
+    app.add_routes(oauth_routes.routes)
+    app.add_routes(merchant_routes.routes)
     app.cleanup_ctx.append(delivery.webhook_session)
     return app

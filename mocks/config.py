@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,3 +17,10 @@ class MockConfig:
     max_body_bytes: int = MAX_BODY_BYTES
     deliver_webhooks: bool = True
     webhook_timeout_s: float = 3.0
+    # The platform's other side (issue 13).
+    webhook_duplicates: float = 0.0  # share of delivered webhooks sent twice
+    webhook_out_of_order: bool = False  # send each batch of due webhooks in a shuffled order
+    webhook_seed: int | None = None
+    rate_limit: bool = False  # the leaky bucket for every (store, app)
+    # app id -> (verdict, eligible-on date); called at each check, so a ledger stays live
+    readiness: Callable[[], Mapping[str, tuple[str, str | None]]] | None = None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from aiohttp import web
@@ -11,6 +11,12 @@ from miready.mocks.config import MockConfig
 from miready.mocks.faults import FaultInjector
 from miready.mocks.operations import OperationSpec
 from miready.mocks.state.platform import Installation, Platform, Store
+
+if TYPE_CHECKING:
+    from miready.mocks.delivery import WebhookDelivery
+    from miready.mocks.oauth import OAuth
+    from miready.mocks.ratelimit import RateLimiter
+    from miready.mocks.readiness import Readiness
 
 config_key = web.AppKey("config_key", MockConfig)
 platform_key = web.AppKey("platform_key", Platform)
@@ -20,6 +26,14 @@ initial_fixture_key = web.AppKey("initial_fixture_key", dict[str, Any])
 webhook_session_key = web.AppKey("webhook_session_key", aiohttp.ClientSession)
 delivery_tasks_key = web.AppKey("delivery_tasks_key", set[asyncio.Task[None]])
 deliveries_key = web.AppKey("deliveries_key", list[dict[str, Any]])
+
+# The platform's other side (issue 13): delivery queue, rate limits, OAuth, readiness warnings.
+# Typed by annotation only: those modules import this one.
+webhook_delivery_key: web.AppKey[WebhookDelivery] = web.AppKey("webhook_delivery_key")
+rate_limiter_key: web.AppKey[RateLimiter] = web.AppKey("rate_limiter_key")
+oauth_key: web.AppKey[OAuth] = web.AppKey("oauth_key")
+readiness_key: web.AppKey[Readiness] = web.AppKey("readiness_key")
+merchant_log_key = web.AppKey("merchant_log_key", list[dict[str, Any]])
 
 # Per-request values set by the middlewares (auth, then validation) for the handlers.
 installation_key = web.RequestKey("installation_key", Installation)

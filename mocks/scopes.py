@@ -20,6 +20,8 @@ EVENT_SCOPES = {
     "product": "read_products",
     "fulfillment_order": "read_fulfillment_orders",
     "location": "read_locations",
+    "category": "read_products",
+    "customer": "read_customers",
 }
 
 

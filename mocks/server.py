@@ -7,6 +7,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from aiohttp import web
 from miready.mocks.app import SAMPLE_FIXTURE, create_app
@@ -130,11 +131,17 @@ def run_mock(
     fixture: Path | str | None = SAMPLE_FIXTURE,
     legacy: bool = True,
     allow_remote_admin: bool = False,
+    options: dict[str, Any] | None = None,  # more MockConfig fields (rate_limit, readiness, ...)
 ) -> None:
     """Serve until interrupted, printing the URL and every token of the fixture."""
 
     async def main() -> None:
-        config = MockConfig(fixture=fixture, legacy=legacy, allow_remote_admin=allow_remote_admin)
+        config = MockConfig(
+            fixture=fixture,
+            legacy=legacy,
+            allow_remote_admin=allow_remote_admin,
+            **(options or {}),
+        )
         running = await start_mock(config, host, port)
         platform = running.app[platform_key]
         print(

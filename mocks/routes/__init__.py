@@ -5,6 +5,7 @@ from miready.mocks.routes import (
     customers,
     draft_orders,
     fulfillment_orders,
+    fulfillment_services,
     legacy,
     locations,
     metafields,
@@ -31,4 +32,5 @@ TABLES = (
     customers.routes,
     metafields.routes,
     shipping_carriers.routes,
+    fulfillment_services.routes,
 )

@@ -71,5 +71,7 @@ async def update_tracking_event(request: web.Request) -> web.Response:
 
 @routes.delete(FO + "/tracking-events/{tracking_event_id}", name="deleteTrackingEvent")
 async def delete_tracking_event(request: web.Request) -> web.Response:
-    tracking.delete_event(_fo(request), path(request, "tracking_event_id"))
+    tracking.delete_event(
+        _fo(request), path(request, "tracking_event_id"), platform(request), store(request)
+    )
     return no_content()

@@ -107,5 +107,7 @@ async def get_order_fulfillment(request: web.Request) -> web.Response:
 @routes.delete("/orders/{order_id}/fulfillments/{fulfillment_id}", name="deleteOrderFulfillment")
 @legacy_only
 async def delete_order_fulfillment(request: web.Request) -> web.Response:
-    tracking.delete_event(_first_fo(request), path(request, "fulfillment_id"))
+    tracking.delete_event(
+        _first_fo(request), path(request, "fulfillment_id"), platform(request), store(request)
+    )
     return ok({})

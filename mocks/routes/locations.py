@@ -33,7 +33,10 @@ async def create_location(request: web.Request) -> web.Response:
 
 @routes.patch("/locations/priorities", name="updateLocationPriorities")
 async def update_priorities(request: web.Request) -> web.Response:
-    return ok(state.update_priorities(store(request), body(request), platform(request).clock))
+    rows = state.update_priorities(store(request), body(request), platform(request).clock)
+    for row in rows:
+        platform(request).emit(store(request).id, "location/updated", {"id": row["id"]})
+    return ok(rows)
 
 
 @routes.get("/locations/{location_id}", name="getLocation")
@@ -60,9 +63,11 @@ async def delete_location(request: web.Request) -> web.Response:
 
 @routes.patch("/locations/{location_id}/chosen-as-default", name="chooseDefaultLocation")
 async def choose_default(request: web.Request) -> web.Response:
-    return ok(
-        state.choose_default(store(request), path(request, "location_id"), platform(request).clock)
+    loc = state.choose_default(
+        store(request), path(request, "location_id"), platform(request).clock
     )
+    platform(request).emit(store(request).id, "location/updated", {"id": loc["id"]})
+    return ok(loc)
 
 
 @routes.get("/locations/{location_id}/inventory-levels", name="listInventoryLevels")

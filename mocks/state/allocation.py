@@ -1,14 +1,20 @@
-"""Stock allocation at order placement (seed 004).
+"""Stock allocation at order placement, one strategy per store (`allocation_strategy`).
 
-The first location by priority that can serve the WHOLE order gets it; otherwise the order splits
-across locations by priority, a line with quantity > 1 splitting where needed. Untracked stock
-(None) never limits. Pure: the caller passes availability and applies the result.
+`whole_order_first` (seed 004, the default): the first location by priority that can serve the
+WHOLE order gets it; otherwise the order splits across locations by priority, a line with
+quantity > 1 splitting where needed. `dropship` (seed 000): the retailer's own locations are drawn
+down first, then the supplier's (fulfillment-service) locations, even when a supplier alone could
+serve the whole order. Untracked stock (None) never limits. Pure: the caller passes availability
+and applies the result.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
+
+from miready.mocks.errors import invalid
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +46,17 @@ def allocate(
     for location in locations:
         if _serves_all(lines, location, available):
             return {location: [(line, line.quantity) for line in lines]}
+    return split(lines, locations, available)
+
+
+def split(
+    lines: Sequence[Line], locations: Sequence[str], available: Availability
+) -> dict[str, list[tuple[Line, int]]]:
+    """Each line from the locations in the given order, as far as each one's stock goes."""
+    if not lines:
+        return {}
+    if not locations:
+        raise InsufficientStock(0, lines[0], lines[0].quantity)
     remaining: dict[tuple[int, str], int | None] = {}
     result: dict[str, list[tuple[Line, int]]] = {}
     untracked: list[Line] = []
@@ -78,3 +95,35 @@ def _serves_all(lines: Sequence[Line], location: str, available: Availability) -
         if have is not None and have < quantity:
             return False
     return True
+
+
+DEFAULT_STRATEGY = "whole_order_first"
+STRATEGIES = ("whole_order_first", "dropship")
+
+
+def check_strategy(name: object) -> str:
+    if name not in STRATEGIES:
+        raise invalid(
+            "allocation_strategy", f"unknown strategy {name!r}; strategies: {', '.join(STRATEGIES)}"
+        )
+    return str(name)
+
+
+def strategy_of(store: Any) -> str:
+    """The store's `allocation_strategy` setting, or seed 004's rule."""
+    return store.settings.get("allocation_strategy") or DEFAULT_STRATEGY
+
+
+def allocate_with(
+    strategy: str,
+    lines: Sequence[Line],
+    locations: Sequence[str],
+    available: Availability,
+    suppliers: frozenset[str] = frozenset(),
+) -> dict[str, list[tuple[Line, int]]]:
+    """`locations` in priority order; `suppliers`: the drop-ship (fulfillment-service) ones."""
+    if strategy == "dropship":
+        own = [loc for loc in locations if loc not in suppliers]
+        theirs = [loc for loc in locations if loc in suppliers]
+        return split(lines, own + theirs, available)
+    return allocate(lines, locations, available)

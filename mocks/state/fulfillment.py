@@ -14,7 +14,11 @@ from miready.mocks.state.platform import Platform, Store
 
 # The fulfillment-order service's 422s put their field errors under `messages` (platform notes).
 MESSAGES = "messages"
-ORDER_EVENTS = {"packed": "order/packed", "fulfilled": "order/fulfilled"}
+ORDER_EVENTS = {
+    "packed": "order/packed",
+    "fulfilled": "order/fulfilled",
+    "unpacked": "order/unpacked",
+}
 
 
 def money(value: Any, currency: str) -> dict[str, Any]:
@@ -145,6 +149,7 @@ def set_status(
     after = shipping_status([f["status"] for f in store.fulfillment_orders_of(order)])
     if after != before and after in ORDER_EVENTS:
         platform.emit(store.id, ORDER_EVENTS[after], {"id": order["id"]})
+    platform.emit(store.id, "order/updated", {"id": order["id"]})
 
 
 def update_fulfillment_order(

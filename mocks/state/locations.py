@@ -7,6 +7,7 @@ from typing import Any
 from miready.mocks.clock import Clock
 from miready.mocks.errors import BadRequest, Unprocessable, invalid
 from miready.mocks.ids import new_ulid
+from miready.mocks.plans import check_location_cap
 from miready.mocks.state.platform import Store
 
 
@@ -27,6 +28,8 @@ def renumber(store: Store, ordered: list[dict[str, Any]], clock: Clock) -> None:
 
 
 def create_location(store: Store, body: dict[str, Any], clock: Clock) -> dict[str, Any]:
+    if not body.get("is_fulfillment_service", body.get("legacy", False)):
+        check_location_cap(store)
     now = clock.iso()
     loc = {
         "id": body.get("id") or new_ulid(clock.now()),

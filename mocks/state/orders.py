@@ -9,8 +9,8 @@ from typing import Any
 
 from miready.contracts.compat import legacy_order_view, order_input_from_legacy, shipping_status
 from miready.mocks.errors import Unprocessable, invalid
-from miready.mocks.state import customers, records, settings, stock
-from miready.mocks.state.allocation import InsufficientStock, Line, allocate
+from miready.mocks.state import customers, fulfillment_services, records, settings, stock
+from miready.mocks.state.allocation import InsufficientStock, Line, allocate_with, strategy_of
 from miready.mocks.state.catalog import money
 from miready.mocks.state.fulfillment import build_fo
 from miready.mocks.state.platform import Platform, Store
@@ -79,7 +79,13 @@ def create_order(platform: Platform, store: Store, body: dict[str, Any]) -> dict
         locations = [pickup_at]  # a pickup order takes its stock from the branch it is picked at
     lines = [Line(item["id"], item["variant_id"], item["quantity"]) for item in items]
     try:
-        allocation = allocate(lines, locations, lambda v, loc: stock.available(store, v, loc))
+        allocation = allocate_with(
+            strategy_of(store),
+            lines,
+            locations,
+            lambda v, loc: fulfillment_services.available(store, v, loc),
+            frozenset(i for i, loc in store.locations.items() if loc.get("is_fulfillment_service")),
+        )
     except InsufficientStock as e:
         total = [stock.available(store, e.line.variant_id, loc) or 0 for loc in locations]
         raise invalid(
@@ -201,6 +207,7 @@ def close_order(platform: Platform, store: Store, order: dict[str, Any]) -> dict
         raise Unprocessable({"status": ["cancelled"]}, "A cancelled order cannot be closed")
     order["status"] = "closed"
     order["closed_at"] = order["updated_at"] = platform.clock.iso()
+    platform.emit(store.id, "order/updated", {"id": order["id"]})
     return order
 
 
@@ -210,6 +217,7 @@ def open_order(platform: Platform, store: Store, order: dict[str, Any]) -> dict[
     order["status"] = "open"
     order["closed_at"] = None
     order["updated_at"] = platform.clock.iso()
+    platform.emit(store.id, "order/updated", {"id": order["id"]})
     return order
 
 
@@ -241,6 +249,7 @@ def cancel_order(
     order["cancel_reason"] = body.get("reason", "other")
     order["cancelled_at"] = order["updated_at"] = now
     platform.emit(store.id, "order/cancelled", {"id": order["id"]})
+    platform.emit(store.id, "order/updated", {"id": order["id"]})
     return order
 
 

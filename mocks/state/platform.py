@@ -62,13 +62,17 @@ class Store:
     next_fo_number: int = 1
     # The platform's clock, for views that depend on time (pending fulfillment orders)
     clock: Clock = field(default_factory=Clock, repr=False, compare=False)
+    # Fulfillment services registered by apps (seed 002): see state/fulfillment_services.py
+    fulfillment_services: dict[int, dict[str, Any]] = field(default_factory=dict)
 
     def view(self) -> dict[str, Any]:
         return {
             "id": int(self.id) if self.id.isdigit() else self.id,
             "name": self.name,
             "main_language": self.main_language,
-            "multi_location_enabled": len(self.locations) > 1,
+            "multi_location_enabled": self.settings.get(
+                "multi_location_enabled", len(self.locations) > 1
+            ),
             "created_at": self.created_at,
         }
 

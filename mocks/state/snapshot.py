@@ -101,6 +101,9 @@ def _load_store(platform: Platform, raw: dict[str, Any], where: str) -> Store:
         raw.get("next_order_number", max([o["number"] + 1 for o in store.orders.values()] or [100]))
     )
     store.next_fo_number = int(raw.get("next_fo_number", len(store.fulfillment_orders) + 1))
+    for fs in raw.get("fulfillment_services") or []:
+        store.fulfillment_services[int(fs["id"])] = copy.deepcopy(fs)
+        platform.ids.bump("fulfillment_service", int(fs["id"]))
     for inst in raw.get("installations") or []:
         platform.install_app(
             store.id,
@@ -209,6 +212,7 @@ def dump(platform: Platform) -> dict[str, Any]:
                 "movements": copy.deepcopy(store.movements),
                 "settings": copy.deepcopy(store.settings),
                 **records.dump(store),
+                "fulfillment_services": copy.deepcopy(list(store.fulfillment_services.values())),
             }
         )
     return {

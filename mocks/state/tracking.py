@@ -111,12 +111,29 @@ def update_event(
     if body.get("happened_at"):
         event["happened_at"] = body["happened_at"]
     event["updated_at"] = platform.clock.iso()
+    platform.emit(store.id, "fulfillment_order/tracking_event_updated", _payload(fo, event))
     if event["status"] == "delivered":
         set_status(platform, store, fo, "DELIVERED", happened_at=event["happened_at"])
     return event
 
 
-def delete_event(fo: dict[str, Any], event_id: str) -> None:
+def delete_event(
+    fo: dict[str, Any],
+    event_id: str,
+    platform: Platform | None = None,
+    store: Store | None = None,
+) -> None:
     event = get_event(fo, event_id)
     _check_editable(fo)
     fo["tracking_events"].remove(event)
+    if platform is not None and store is not None:
+        platform.emit(store.id, "fulfillment_order/tracking_event_deleted", _payload(fo, event))
+
+
+def _payload(fo: dict[str, Any], event: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "order_id": fo["order_id"],
+        "fulfillment_id": fo["id"],
+        "tracking_event_id": event["id"],
+        "status": event["status"],
+    }
