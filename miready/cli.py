@@ -64,6 +64,18 @@ def _parser() -> argparse.ArgumentParser:
     readiness.add_argument(
         "--readiness", metavar="FILE", help="warn merchants from a certify --format json report"
     )
+    mock.add_argument(
+        "--admin-token",
+        metavar="TOKEN",
+        help="the token every /_mock/ call must send as 'Authorization: Bearer TOKEN' (default: "
+        "$MIREADY_ADMIN_TOKEN, else a fresh one, printed); prefer the variable: argv is visible",
+    )
+    mock.add_argument(
+        "--admin-token-file",
+        metavar="PATH",
+        default="~/.miready/mock-admin-token",
+        help="write the admin token here, owner-only (default: %(default)s; '' writes none)",
+    )
 
     # Its options live in proxy/cli.py; `miready proxy ...` hands every argument over unchanged.
     sub.add_parser("proxy", help="run the recording proxy in front of a store", add_help=False)
@@ -192,6 +204,33 @@ def _platform_side_options(args: argparse.Namespace) -> dict[str, object]:
     return options
 
 
+def _mock(args: argparse.Namespace) -> int:
+    import os  # noqa: PLC0415
+
+    from miready.mocks.admin_token import ENV_VAR, check_admin_token  # noqa: PLC0415
+    from miready.mocks.app import SAMPLE_FIXTURE  # noqa: PLC0415
+    from miready.mocks.server import run_mock  # noqa: PLC0415
+
+    token = args.admin_token or os.environ.get(ENV_VAR) or None
+    if token is not None:
+        try:
+            check_admin_token(token)
+        except ValueError as e:
+            print(f"miready mock: error: --admin-token/${ENV_VAR}: {e}", file=sys.stderr)
+            return EXIT_USAGE
+    run_mock(
+        args.host,
+        args.port,
+        args.fixture or SAMPLE_FIXTURE,
+        legacy=not args.no_legacy,
+        allow_remote_admin=args.allow_remote_admin,
+        options=_platform_side_options(args),
+        admin_token=token,
+        admin_token_file=args.admin_token_file or None,
+    )
+    return 0
+
+
 def _dispatch(args: argparse.Namespace) -> int:
     from miready.certifier.errors import UsageError  # noqa: PLC0415 - keep start-up light
     from miready.preflight import (  # noqa: PLC0415
@@ -207,24 +246,13 @@ def _dispatch(args: argparse.Namespace) -> int:
             check_ledger(args.ledger)
         match args.command:
             case "mock":
-                from miready.mocks.app import SAMPLE_FIXTURE  # noqa: PLC0415
-                from miready.mocks.server import run_mock  # noqa: PLC0415
-
                 if args.fixture:
                     check_fixture(args.fixture)
                 check_port(args.host, args.port)
                 try:
-                    run_mock(
-                        args.host,
-                        args.port,
-                        args.fixture or SAMPLE_FIXTURE,
-                        legacy=not args.no_legacy,
-                        allow_remote_admin=args.allow_remote_admin,
-                        options=_platform_side_options(args),
-                    )
+                    return _mock(args)
                 except OSError as e:  # taken between the check and the listen
                     raise PreflightError(port_in_use(args.host, args.port, e)) from e
-                return 0
             case "certify":
                 from miready.certifier.commands import certify  # noqa: PLC0415
 

@@ -28,6 +28,7 @@ from miready.contracts.rules import default_rule_pack
 from miready.demo_apps.legacy_app import LegacyApp
 from miready.demo_apps.migrated_app import MigratedApp
 from miready.demo_apps.platform_client import PlatformClient
+from miready.mocks.admin_token import exported
 from miready.mocks.server import MockServer
 from miready.proxy.clock import write_clock_file
 from miready.proxy.process import ProxyProcess
@@ -92,15 +93,16 @@ def run_demo(directory: str | None = None, keep: bool = False) -> int:
 
     with console.status("starting the mock platform and the recording proxy"):
         mock = MockServer(fixture=DEMO_FIXTURE).__enter__()
-        proxy = ProxyProcess(
-            mock.url, ledger_url=ledger_url, extra_args=["--clock-file", str(clock_file)]
-        ).__enter__()
+        with exported(mock.admin_token):  # the proxy asks the mock who a token is with it
+            proxy = ProxyProcess(
+                mock.url, ledger_url=ledger_url, extra_args=["--clock-file", str(clock_file)]
+            ).__enter__()
     try:
         console.print(
             f"[green]mock[/green]  {mock.url}   [green]proxy[/green] {proxy.url}"
             f"   [green]ledger[/green] {ledger_url}"
         )
-        split_orders = _simulate(console, mock.url, proxy.url, clock_file)
+        split_orders = _simulate(console, mock.url, mock.admin_headers, proxy.url, clock_file)
         if not proxy.wait_until_recorded(timeout=120.0):
             console.print(
                 f"[red]the proxy did not record every call in time: {proxy.status()}[/red]"
@@ -108,7 +110,7 @@ def run_demo(directory: str | None = None, keep: bool = False) -> int:
             return 1
         _show_split_orders(console, mock.url, split_orders)
         if keep:
-            _keep_running(console, mock.url, proxy.url, ledger_url)
+            _keep_running(console, mock.url, mock.admin_token, proxy.url, ledger_url)
     finally:
         proxy.__exit__(None, None, None)
         mock.__exit__(None, None, None)
@@ -126,19 +128,19 @@ def _client(base_url: str, store: DemoStore, token: str, user_agent: str) -> Pla
     return PlatformClient(base_url, store.store_id, token, user_agent)
 
 
-def _set_clock(mock_url: str, clock_file: Path, now: datetime) -> None:
+def _set_clock(mock_url: str, admin: dict[str, str], clock_file: Path, now: datetime) -> None:
     write_clock_file(clock_file, now)
     request = urllib.request.Request(
         f"{mock_url}/_mock/clock",
         data=json.dumps({"now": now.isoformat()}).encode(),
         method="PUT",
-        headers={"Content-Type": "application/json"},
+        headers={"Content-Type": "application/json", **admin},
     )
     urllib.request.urlopen(request, timeout=10).close()
 
 
 def _simulate(
-    console: Console, mock_url: str, proxy_url: str, clock_file: Path
+    console: Console, mock_url: str, admin: dict[str, str], proxy_url: str, clock_file: Path
 ) -> dict[str, tuple[str, int]]:
     """Run both apps for DAYS days; returns, per store, the app's name and its split order."""
     legacy = LegacyApp(_client(proxy_url, LEGACY, LEGACY.app_token, LEGACY.user_agent))
@@ -159,7 +161,7 @@ def _simulate(
         task = progress.add_task("", total=DAYS)
         for day in range(DAYS):
             now = START + timedelta(days=day)
-            _set_clock(mock_url, clock_file, now)
+            _set_clock(mock_url, admin, clock_file, now)
             progress.update(task, description=now.date().isoformat())
             if day == 0:
                 legacy.set_up()
@@ -259,7 +261,9 @@ def _report(console: Console, ledger_url: str, workdir: Path) -> dict[str, str]:
     return {a.decision.app_id: a.decision.verdict.value for a in report.apps}
 
 
-def _keep_running(console: Console, mock_url: str, proxy_url: str, ledger_url: str) -> None:
+def _keep_running(
+    console: Console, mock_url: str, admin_token: str, proxy_url: str, ledger_url: str
+) -> None:
     console.print(
         "\n[bold]Left running; point your own app at the proxy:[/bold]\n"
         f"  base URL     {proxy_url}/v1/1001   (store 1001; the mock itself is {mock_url})\n"
@@ -267,6 +271,7 @@ def _keep_running(console: Console, mock_url: str, proxy_url: str, ledger_url: s
         "  header       User-Agent: MyApp (me@example.com)\n"
         f"  new token    POST {mock_url}/_mock/stores/1001/apps"
         ' {"app_id": ..., "scopes": [...]}\n'
+        f"               with Authorization: Bearer {admin_token}  (the mock's admin token)\n"
         f"  status       {proxy_url}/_miready/status\n"
         f"  certify      miready certify --ledger {ledger_url}\n"
         "Press Ctrl-C to stop."

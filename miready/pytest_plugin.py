@@ -173,7 +173,8 @@ class MireadyStore:
     def install_app(self, app_id: str, scopes: list[str] | tuple[str, ...], name: str = "") -> str:
         """Install ``app_id`` in the store with ``scopes`` (admin API) and return its token."""
         body = {"app_id": str(app_id), "name": name or f"App {app_id}", "scopes": list(scopes)}
-        reply = _http_json("POST", f"{self.url}/_mock/stores/{self.store_id}/apps", body)
+        url = f"{self.url}/_mock/stores/{self.store_id}/apps"
+        reply = _http_json("POST", url, body, self.server.admin_headers)
         return reply["access_token"]
 
 
@@ -285,10 +286,14 @@ class MireadySession:
             store = self.store(fixture)
             db = self.tmp / f"ledger-{len(self.proxies)}.db"
             ledger_url = f"sqlite:///{db}"
+            from miready.mocks.admin_token import exported
+
             process = ProxyProcess(
                 store.url, ledger_url=ledger_url, policy="observe", rules=rules_option(self.config)
             )
-            self.proxies[key] = RecordingProxy(store, process.start(), ledger_url)
+            with exported(store.server.admin_token):  # for the proxy's token introspection
+                process.start()
+            self.proxies[key] = RecordingProxy(store, process, ledger_url)
         return self.proxies[key]
 
     def close(self) -> None:
@@ -310,9 +315,9 @@ class MireadySession:
             workeroutput[UNRECORDED_KEY] = list(unrecorded)
 
 
-def _http_json(method: str, url: str, body: Any = None) -> Any:
+def _http_json(method: str, url: str, body: Any = None, admin: dict[str, str] | None = None) -> Any:
     data = None if body is None else json.dumps(body).encode()
-    headers = {"Content-Type": "application/json", "User-Agent": "miready-pytest"}
+    headers = {"Content-Type": "application/json", "User-Agent": "miready-pytest", **(admin or {})}
     request = urllib.request.Request(url, data=data, method=method, headers=headers)
     with urllib.request.urlopen(request, timeout=15) as response:
         return json.loads(response.read() or b"null")

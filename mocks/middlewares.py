@@ -9,6 +9,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
+from miready.mocks.admin_token import is_authorized
 from miready.mocks.errors import ApiError, BadRequest, Unprocessable, error_body
 from miready.mocks.keys import (
     body_key,
@@ -73,11 +74,21 @@ def _is_loopback(remote: str | None) -> bool:
 
 @web.middleware
 async def admin_guard_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    if request.path.startswith(ADMIN_PREFIX) and not request.app[config_key].allow_remote_admin:
-        if not _is_loopback(request.remote):
-            return json_error(
-                403, "The admin API answers loopback clients only (start with --allow-remote-admin)"
-            )
+    """/_mock is the operator's: loopback peers only (403), with the admin token (401)."""
+    if not request.path.startswith(ADMIN_PREFIX):
+        return await handler(request)
+    config = request.app[config_key]
+    if not config.allow_remote_admin and not _is_loopback(request.remote):
+        return json_error(
+            403, "The admin API answers loopback clients only (start with --allow-remote-admin)"
+        )
+    if not is_authorized(request.headers, config.admin_token):
+        return json_error(
+            401,
+            "The admin API needs 'Authorization: Bearer <admin token>' (miready mock prints it "
+            "and writes it to its --admin-token-file)",
+            {"WWW-Authenticate": 'Bearer realm="miready-mock-admin"'},
+        )
     return await handler(request)
 
 

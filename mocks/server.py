@@ -10,6 +10,7 @@ from types import TracebackType
 from typing import Any
 
 from aiohttp import web
+from miready.mocks.admin_token import DEFAULT_FILE, ENV_VAR, bearer, write_token_file
 from miready.mocks.app import SAMPLE_FIXTURE, create_app
 from miready.mocks.config import MockConfig
 from miready.mocks.keys import platform_key
@@ -57,8 +58,12 @@ class MockServer:
         host: str = "127.0.0.1",
         port: int = 0,
         config: MockConfig | None = None,
+        admin_token: str | None = None,
     ) -> None:
-        self.config = config or MockConfig(fixture=fixture, legacy=legacy)
+        if config is None:
+            extra = {} if admin_token is None else {"admin_token": admin_token}
+            config = MockConfig(fixture=fixture, legacy=legacy, **extra)
+        self.config = config
         self.host, self.port = host, port
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -71,6 +76,15 @@ class MockServer:
     def url(self) -> str:
         assert self.running is not None, "the server is not started"
         return self.running.url
+
+    @property
+    def admin_token(self) -> str:
+        """What every `/_mock/` call sends as `Authorization: Bearer <admin_token>`."""
+        return self.config.admin_token
+
+    @property
+    def admin_headers(self) -> dict[str, str]:
+        return bearer(self.config.admin_token)
 
     @property
     def app(self) -> web.Application:
@@ -132,17 +146,29 @@ def run_mock(
     legacy: bool = True,
     allow_remote_admin: bool = False,
     options: dict[str, Any] | None = None,  # more MockConfig fields (rate_limit, readiness, ...)
+    admin_token: str | None = None,
+    admin_token_file: Path | str | None = DEFAULT_FILE,
 ) -> None:
-    """Serve until interrupted, printing the URL and every token of the fixture."""
+    """Serve until interrupted, printing the URL, the admin token's file and every app token.
+
+    `admin_token` None: a fresh token, printed. Either way it is written to `admin_token_file`
+    (owner-only) so the operator's tools can read it; None there writes nothing.
+    """
+    generated = admin_token is None
+    extra = {} if admin_token is None else {"admin_token": admin_token}
+    config = MockConfig(
+        fixture=fixture,
+        legacy=legacy,
+        allow_remote_admin=allow_remote_admin,
+        **(options or {}),
+        **extra,
+    )
 
     async def main() -> None:
-        config = MockConfig(
-            fixture=fixture,
-            legacy=legacy,
-            allow_remote_admin=allow_remote_admin,
-            **(options or {}),
-        )
         running = await start_mock(config, host, port)
+        written = None
+        if admin_token_file is not None:
+            written = write_token_file(config.admin_token, admin_token_file)
         platform = running.app[platform_key]
         print(
             f"miready mock listening on {running.url} "
@@ -155,7 +181,13 @@ def run_mock(
                 f"  app {inst.app_id} ({app.name})"
                 f"  Authentication: bearer {inst.access_token}  scopes: {','.join(inst.scopes)}"
             )
-        print(f"  admin API: {running.url}/_mock/state", flush=True)
+        print(f"  admin API: {running.url}/_mock/state  (loopback only, with the admin token)")
+        if generated:
+            print(f"  admin token (generated): Authorization: Bearer {config.admin_token}")
+        else:
+            print(f"  admin token: as given (--admin-token or ${ENV_VAR})")
+        if written is not None:
+            print(f"  admin token file: {written}", flush=True)
         try:
             await asyncio.Event().wait()
         finally:

@@ -21,5 +21,11 @@ async def client(aiohttp_client: Any, config: MockConfig) -> Any:
 
 
 @pytest.fixture
-def api(client: Any) -> Api:
-    return Api(client)
+def api(client: Any, config: MockConfig) -> Api:
+    return Api(client, admin_token=config.admin_token)
+
+
+@pytest.fixture
+def admin_headers(config: MockConfig) -> dict[str, str]:
+    """`Authorization: Bearer <admin token>` of the `client` fixture's mock."""
+    return {"Authorization": f"Bearer {config.admin_token}"}

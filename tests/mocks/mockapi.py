@@ -24,22 +24,24 @@ def headers(token: str | None = READY, **extra: str) -> dict[str, str]:
 class Api:
     """A thin JSON client over `aiohttp_client`, answering (status, body)."""
 
-    def __init__(self, client: Any, token: str | None = READY) -> None:
+    def __init__(self, client: Any, token: str | None = READY, admin_token: str = "") -> None:
         self.client = client
         self.token = token
+        self.admin_token = admin_token  # sent on /_mock calls
         self.last_headers: Any = None
 
     async def call(
         self, method: str, path: str, json: Any = None, token: Any = "default", **kw: Any
     ) -> tuple[int, Any]:
         token = self.token if token == "default" else token
+        admin = path.startswith("/_mock")
         kw.setdefault("headers", headers(token))
-        if path.startswith("/_mock"):
-            # The operator's admin token, when the mock is configured with one.
-            admin = getattr(self.client.app[config_key], "admin_token", None)
-            if admin:
-                kw["headers"] = {**kw["headers"], "Authorization": f"Bearer {admin}"}
-        prefix = "" if path.startswith("/_mock") or path.startswith("/v1/") else STORE
+        if admin:
+            # The operator's admin token: given, or the mock's own config's.
+            token_ = self.admin_token or getattr(self.client.app[config_key], "admin_token", None)
+            if token_:
+                kw["headers"] = {**kw["headers"], "Authorization": f"Bearer {token_}"}
+        prefix = "" if admin or path.startswith("/v1/") else STORE
         async with self.client.request(method, prefix + path, json=json, **kw) as response:
             self.last_headers = response.headers
             text = await response.text()

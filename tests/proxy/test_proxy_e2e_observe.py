@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from miready.certifier.ledger import open_ledger
 from miready.contracts.rules import load_rule_pack
+from miready.mocks.admin_token import exported
 from miready.mocks.server import MockServer
 from miready.proxy.process import ProxyProcess
 
@@ -61,9 +62,12 @@ ORDER_PERSONAL = {
 }
 
 
-def install(admin, app_id: str, name: str, scopes: list[str]) -> str:
+def install(admin, admin_headers, app_id: str, name: str, scopes: list[str]) -> str:
     reply = admin.call(
-        "POST", "/_mock/stores/1/apps", {"app_id": app_id, "name": name, "scopes": scopes}
+        "POST",
+        "/_mock/stores/1/apps",
+        {"app_id": app_id, "name": name, "scopes": scopes},
+        headers=admin_headers,
     )
     assert reply.status == 201, reply.content
     return reply.json()["access_token"]
@@ -198,9 +202,16 @@ def scenario(tmp_path_factory, client_for):
     db = tmp / "ledger.db"
     with MockServer() as mock:
         admin = client_for_module(mock.url, user_agent="admin")
-        legacy_token = install(admin, "legacy-app", "Legacy Shipping", LEGACY_SCOPES)
-        ready_token = install(admin, "ready-app", "Ready Shipping", READY_SCOPES)
-        with ProxyProcess(mock.url, ledger_url=f"sqlite:///{db}", policy="observe") as proxy:
+        legacy_token = install(
+            admin, mock.admin_headers, "legacy-app", "Legacy Shipping", LEGACY_SCOPES
+        )
+        ready_token = install(
+            admin, mock.admin_headers, "ready-app", "Ready Shipping", READY_SCOPES
+        )
+        with (
+            exported(mock.admin_token),
+            ProxyProcess(mock.url, ledger_url=f"sqlite:///{db}", policy="observe") as proxy,
+        ):
             legacy = client_for_module(proxy.url, legacy_token, "LegacyShipping/1.0")
             ready = client_for_module(proxy.url, ready_token, "ReadyShipping/2.0")
             legacy_calls = legacy_app_script(legacy)

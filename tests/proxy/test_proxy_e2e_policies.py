@@ -7,6 +7,7 @@ import sqlite3
 
 import pytest
 from miready.certifier.ledger import open_ledger
+from miready.mocks.admin_token import exported
 from miready.mocks.server import MockServer
 from miready.proxy.process import ProxyProcess
 
@@ -23,13 +24,15 @@ def store(client_for):
             "POST",
             "/_mock/stores/1/apps",
             {"app_id": "legacy-app", "name": "Legacy", "scopes": ["read_orders", "write_orders"]},
+            headers=mock.admin_headers,
         ).json()["access_token"]
         direct = client_for(mock.url, token, "LegacyShipping/1.0")
         order = direct.call(
             "POST", "/v1/1/orders", {"products": [{"variant_id": 201, "quantity": 1}]}
         )
         assert order.status == 201, order.content
-        yield mock, token, order.json()["id"], direct
+        with exported(mock.admin_token):  # the proxies started here introspect tokens with it
+            yield mock, token, order.json()["id"], direct
 
 
 def test__warn__deprecated_call__is_served_with_deprecation_sunset_and_link(store, client_for):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 from miready.certifier.ledger import open_ledger
+from miready.mocks.admin_token import exported
 from miready.mocks.server import MockServer
 from miready.proxy.process import ProxyProcess
 
@@ -28,6 +29,7 @@ def run(tmp_path_factory, client_for):
             "POST",
             "/_mock/stores/1/apps",
             {"app_id": "legacy-app", "name": "Legacy", "scopes": ["read_orders", "write_orders"]},
+            headers=mock.admin_headers,
         ).json()["access_token"]
         store = client_for(mock.url, token, "LegacyShipping/1.0")
         order = store.call(
@@ -37,7 +39,10 @@ def run(tmp_path_factory, client_for):
         oid = order.json()["id"]
         fos_before = store.call("GET", f"/v1/1/orders/{oid}/fulfillment-orders").json()
         direct_legacy = store.call("POST", f"/v1/1/orders/{oid}/pack")
-        with ProxyProcess(mock.url, ledger_url=f"sqlite:///{db}", policy="translate") as proxy:
+        with (
+            exported(mock.admin_token),
+            ProxyProcess(mock.url, ledger_url=f"sqlite:///{db}", policy="translate") as proxy,
+        ):
             app = client_for(proxy.url, token, "LegacyShipping/1.0")
             replies = {
                 "pack": app.call("POST", f"/v1/1/orders/{oid}/pack"),
