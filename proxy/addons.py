@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from miready.proxy.classifier import Classifier
+from miready.proxy.guard import AdminGuard
 from miready.proxy.identity import AppIdentifier
 from miready.proxy.links import UpstreamLinks
 from miready.proxy.matcher import OperationMatcher
@@ -23,6 +24,7 @@ def default_addons(writer_factory: Any = default_writer_factory) -> list[Any]:
     classifier = Classifier()
     recorder = Recorder(writer_factory)
     return [
+        AdminGuard(),
         StatusEndpoint(recorder, classifier),
         OperationMatcher(),
         AppIdentifier(),
