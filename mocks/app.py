@@ -18,6 +18,7 @@ from miready.mocks.keys import (
     merchant_log_key,
     oauth_key,
     operations_key,
+    own_ports_key,
     platform_key,
     rate_limiter_key,
     readiness_key,
@@ -80,6 +81,7 @@ def create_app(config: MockConfig | None = None) -> web.Application:
     app[faults_key] = FaultInjector()
     app[delivery_tasks_key] = set()
     app[deliveries_key] = []
+    app[own_ports_key] = set()
     add_api_routes(app)
     app.add_routes(admin.routes)
     app.add_routes(store_admin.routes)

@@ -10,18 +10,22 @@ import hmac
 import json
 import logging
 import random
-from collections.abc import AsyncIterator
+import socket
+from collections.abc import AsyncIterator, Set
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 import aiohttp
 from aiohttp import web
+from aiohttp.abc import AbstractResolver, ResolveResult
+from aiohttp.resolver import DefaultResolver
 from miready.mocks.clock import Clock, iso
 from miready.mocks.keys import (
     config_key,
     deliveries_key,
     delivery_tasks_key,
+    own_ports_key,
     platform_key,
     webhook_delivery_key,
     webhook_session_key,
@@ -30,6 +34,7 @@ from miready.mocks.middlewares import Handler
 from miready.mocks.plans import platform_limits
 from miready.mocks.state import webhooks
 from miready.mocks.state.platform import Platform
+from miready.mocks.webhook_targets import is_local_host, self_target
 
 log = logging.getLogger("miready.mocks.webhooks")
 SIGNATURE_HEADER = "X-Linkedstore-HMAC-SHA256"
@@ -37,6 +42,27 @@ MAX_LOG = 1000
 # Real seconds between looks at the mock's clock: a test that advances the clock sees the due
 # retry within this delay, whichever thread advanced it.
 POLL_S = 0.02
+
+
+class SelfGuardResolver(AbstractResolver):
+    """Name resolution for deliveries that drops the mock's own loopback port from the answers
+    (a name that resolves to 127.0.0.1 must not reach the mock either)."""
+
+    def __init__(self, own_ports: Set[int], inner: AbstractResolver | None = None) -> None:
+        self.own_ports = own_ports
+        self.inner = inner or DefaultResolver()
+
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        found = await self.inner.resolve(host, port, family)
+        kept = [r for r in found if not (r["port"] in self.own_ports and is_local_host(r["host"]))]
+        if not kept:
+            raise OSError(f"{host}:{port} resolves to the mock platform itself")
+        return kept
+
+    async def close(self) -> None:
+        await self.inner.close()
 
 
 def sign(body: bytes, secret: str) -> str:
@@ -104,6 +130,7 @@ class WebhookDelivery:
         self.clock = clock
         self.attempt_log = attempt_log
         self.deliveries: dict[int, Delivery] = {}
+        self.own_ports: Set[int] = frozenset()  # the mock's own ports: never a delivery target
         self.configure()
         self._next_id = 0
         self._kick = asyncio.Event()
@@ -246,8 +273,16 @@ class WebhookDelivery:
             "User-Agent": "miready-mock-webhooks",
             SIGNATURE_HEADER: sign(delivery.raw, delivery.secret),
         }
+        refused = self_target(delivery.url, self.own_ports)
         try:
-            async with session.post(delivery.url, data=delivery.raw, headers=headers) as response:
+            if refused is not None:  # e.g. loaded from a fixture, which registration never checked
+                raise ValueError(f"refused: the URL {refused}")
+            async with session.post(
+                delivery.url,
+                data=delivery.raw,
+                headers=headers,
+                allow_redirects=False,  # a receiver may not bounce the POST onto the mock itself
+            ) as response:
                 record["status"] = response.status
         except (aiohttp.ClientError, TimeoutError, OSError, ValueError) as e:
             record["error"] = f"{type(e).__name__}: {e}"
@@ -268,7 +303,8 @@ async def webhook_session(app: web.Application) -> AsyncIterator[None]:
     config = app[config_key]
     timeout = aiohttp.ClientTimeout(total=config.webhook_timeout_s)
     delivery = app[webhook_delivery_key]
-    async with aiohttp.ClientSession(timeout=timeout) as session:
+    connector = aiohttp.TCPConnector(resolver=SelfGuardResolver(app[own_ports_key]))
+    async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
         app[webhook_session_key] = session
         tasks = app[delivery_tasks_key]
         scheduler = asyncio.get_running_loop().create_task(delivery.run(session, tasks))
@@ -284,6 +320,7 @@ def create_delivery(app: web.Application) -> WebhookDelivery:
     config = app[config_key]
     delivery = WebhookDelivery(app[platform_key].clock, app[deliveries_key])
     delivery.configure(config.webhook_duplicates, config.webhook_out_of_order, config.webhook_seed)
+    delivery.own_ports = app[own_ports_key]
     return delivery
 
 
@@ -298,6 +335,10 @@ def dispatch(app: web.Application) -> None:
 
 @web.middleware
 async def webhook_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Note the port the request came in on (a webhook must not target it), deliver after."""
+    sockname = request.transport.get_extra_info("sockname") if request.transport else None
+    if isinstance(sockname, tuple) and len(sockname) >= 2:
+        request.app[own_ports_key].add(sockname[1])
     try:
         return await handler(request)
     finally:

@@ -26,6 +26,8 @@ initial_fixture_key = web.AppKey("initial_fixture_key", dict[str, Any])
 webhook_session_key = web.AppKey("webhook_session_key", aiohttp.ClientSession)
 delivery_tasks_key = web.AppKey("delivery_tasks_key", set[asyncio.Task[None]])
 deliveries_key = web.AppKey("deliveries_key", list[dict[str, Any]])
+# the ports the mock serves on (filled as it starts and as requests arrive): webhooks skip them
+own_ports_key = web.AppKey("own_ports_key", set[int])
 
 # The platform's other side (issue 13): delivery queue, rate limits, OAuth, readiness warnings.
 # Typed by annotation only: those modules import this one.

@@ -13,7 +13,7 @@ from aiohttp import web
 from miready.mocks.admin_token import DEFAULT_FILE, ENV_VAR, bearer, write_token_file
 from miready.mocks.app import SAMPLE_FIXTURE, create_app
 from miready.mocks.config import MockConfig
-from miready.mocks.keys import platform_key
+from miready.mocks.keys import own_ports_key, platform_key
 
 
 @dataclass
@@ -44,6 +44,7 @@ async def start_mock(
     site = web.TCPSite(runner, host, port)
     await site.start()
     real_port = runner.addresses[0][1]
+    app[own_ports_key].update(address[1] for address in runner.addresses)
     return RunningMock(app=app, runner=runner, host=host, port=real_port)
 
 

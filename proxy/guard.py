@@ -3,37 +3,22 @@
 from __future__ import annotations
 
 import json
-import posixpath
 from datetime import UTC, datetime
-from urllib.parse import unquote
 
+from miready.contracts.urlpath import normalized_path
 from miready.proxy import STATUS_PATH
 from miready.proxy.flowstate import CallState, set_call_state
 from mitmproxy import http
 
 # The mock platform's admin API, and every path of the proxy's own but its status endpoint.
 REFUSED_PREFIXES = ("/_mock", "/_miready")
-_MAX_DECODES = 4
-
-
-def normalized(target: str) -> str:
-    """The path a server could read `target` as: decoded (nested too), dot segments resolved,
-    slashes collapsed, lower case. A request is judged on this, and forwarded as it came."""
-    path = target.split("?", 1)[0].split("#", 1)[0]
-    for _ in range(_MAX_DECODES):
-        decoded = unquote(path, errors="surrogateescape")
-        if decoded == path:
-            break
-        path = decoded
-    path = path.replace("\\", "/")
-    return posixpath.normpath("/" + path.lstrip("/")).lower()
 
 
 def refused(target: str) -> bool:
     """True for the admin prefixes in any spelling; `/_miready/status` itself passes."""
     if target.split("?", 1)[0] == STATUS_PATH:
         return False
-    return normalized(target).startswith(REFUSED_PREFIXES)
+    return normalized_path(target).startswith(REFUSED_PREFIXES)
 
 
 class AdminGuard:

@@ -1,6 +1,7 @@
 """Route table: webhook subscriptions of the calling app."""
 
 from aiohttp import web
+from miready.mocks.keys import own_ports_key
 from miready.mocks.routes.common import (
     body,
     installation,
@@ -24,7 +25,13 @@ async def list_webhooks(request: web.Request) -> web.Response:
 
 @routes.post("/webhooks", name="createWebhook")
 async def create_webhook(request: web.Request) -> web.Response:
-    hook = state.create(platform(request), store(request), installation(request), body(request))
+    hook = state.create(
+        platform(request),
+        store(request),
+        installation(request),
+        body(request),
+        request.app[own_ports_key],
+    )
     return ok(state.view(hook), status=201)
 
 
@@ -44,6 +51,7 @@ async def update_webhook(request: web.Request) -> web.Response:
         installation(request),
         path(request, "webhook_id"),
         body(request),
+        request.app[own_ports_key],
     )
     return ok(state.view(hook))
 

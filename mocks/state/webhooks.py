@@ -2,28 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Set
 from typing import Any
 from urllib.parse import urlsplit
 
 from miready.mocks.errors import ApiError, NotFound, invalid
 from miready.mocks.scopes import EVENT_SCOPES
 from miready.mocks.state.platform import Installation, Platform, Store
+from miready.mocks.webhook_targets import self_target
 
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 
 
-def check_url(url: str) -> None:
-    """HTTPS anywhere; plain HTTP only to loopback (a mock convenience the platform lacks)."""
+def check_url(url: str, own_ports: Set[int] = frozenset()) -> None:
+    """HTTPS anywhere; plain HTTP only to loopback (a mock convenience the platform lacks);
+    never the mock itself (`own_ports` on loopback, or its admin paths)."""
     try:
         parts = urlsplit(url)
         host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError on a bad port
     except ValueError:
         host, parts = None, None
     if parts is None or not host:
         raise invalid("url", "must be an absolute https URL")
-    if parts.scheme == "https" or (parts.scheme == "http" and host in LOOPBACK):
-        return
-    raise invalid("url", "must use https (http is accepted for loopback hosts only)")
+    if parts.scheme != "https" and not (parts.scheme == "http" and host in LOOPBACK):
+        raise invalid("url", "must use https (http is accepted for loopback hosts only)")
+    refused = self_target(url, own_ports)
+    if refused is not None:
+        raise invalid("url", refused)
 
 
 def check_event_scope(installation: Installation, event: str) -> None:
@@ -52,9 +58,13 @@ def list_for(store: Store, installation: Installation) -> list[dict[str, Any]]:
 
 
 def create(
-    platform: Platform, store: Store, installation: Installation, body: dict[str, Any]
+    platform: Platform,
+    store: Store,
+    installation: Installation,
+    body: dict[str, Any],
+    own_ports: Set[int] = frozenset(),
 ) -> dict[str, Any]:
-    check_url(body["url"])
+    check_url(body["url"], own_ports)
     check_event_scope(installation, body["event"])
     now = platform.clock.iso()
     hook = {
@@ -75,10 +85,11 @@ def update(
     installation: Installation,
     webhook_id: int,
     body: dict[str, Any],
+    own_ports: Set[int] = frozenset(),
 ) -> dict[str, Any]:
     hook = get(store, installation, webhook_id)
     if "url" in body:
-        check_url(body["url"])
+        check_url(body["url"], own_ports)
     if "event" in body:
         check_event_scope(installation, body["event"])
     hook.update({k: body[k] for k in ("url", "event") if k in body})
