@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import yaml
 from aiohttp import web
+from miready.mocks.admin_schema import validate
 from miready.mocks.clock import parse_time
-from miready.mocks.errors import BadRequest, invalid
+from miready.mocks.errors import ApiError, BadRequest, invalid
 from miready.mocks.faults import parse_rules
 from miready.mocks.keys import (
     config_key,
@@ -22,6 +24,25 @@ from miready.mocks.routes.oauth import guard_install
 from miready.mocks.state import snapshot
 
 routes = web.RouteTableDef()
+# The clock stays where ULIDs and ISO dates work, with room for later advances.
+CLOCK_RANGE = (datetime(1970, 1, 1, tzinfo=UTC), datetime(9000, 1, 1, tzinfo=UTC))
+MAX_NODES = 200_000  # a YAML body's size once its aliases are expanded
+
+
+def _bounded(data: Any) -> Any:
+    """`data` unless its aliases expand it past MAX_NODES (a "billion laughs" body): 413."""
+    stack, seen = [data], 0
+    while stack:
+        node = stack.pop()
+        seen += 1
+        if seen > MAX_NODES:
+            raise ApiError(413, f"The body expands to more than {MAX_NODES} values")
+        if isinstance(node, dict):
+            stack.extend(node.keys())
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return data
 
 
 async def _json(request: web.Request, *, yaml_ok: bool = False) -> Any:
@@ -31,21 +52,15 @@ async def _json(request: web.Request, *, yaml_ok: bool = False) -> Any:
     try:
         text = raw.decode("utf-8")
         if yaml_ok and "json" not in request.content_type:
-            return yaml.safe_load(text)
+            return _bounded(yaml.safe_load(text))
         return json.loads(text)
     except (ValueError, UnicodeDecodeError, yaml.YAMLError, RecursionError) as e:
         raise BadRequest(f"Problems parsing the body: {e}") from None
 
 
-def _object(body: Any) -> dict[str, Any]:
-    if not isinstance(body, dict):
-        raise BadRequest("The body must be a JSON object")
-    return body
-
-
 @routes.post("/_mock/stores", name="admin_create_store")
 async def create_store(request: web.Request) -> web.Response:
-    body = _object(await _json(request))
+    body = validate("create_store", await _json(request))
     store_id = body.get("id")
     store = request.app[platform_key].create_store(
         body.get("name"), None if store_id is None else str(store_id)
@@ -55,14 +70,10 @@ async def create_store(request: web.Request) -> web.Response:
 
 @routes.post("/_mock/stores/{store_id}/apps", name="admin_install_app")
 async def install_app(request: web.Request) -> web.Response:
-    body = _object(await _json(request))
-    if not isinstance(body.get("app_id"), str | int):
-        raise invalid("app_id", "is required")
+    body = validate("install_app", await _json(request))
     scopes = body.get("scopes", [])
     if isinstance(scopes, str):
         scopes = [s for s in scopes.replace(" ", ",").split(",") if s]
-    if not isinstance(scopes, list) or not all(isinstance(s, str) for s in scopes):
-        raise invalid("scopes", "must be a list of scope names")
     platform = request.app[platform_key]
     # seed 004's second moment: a not-ready app into a multi-location store (409 unless confirm)
     guard_install(
@@ -92,7 +103,14 @@ async def install_app(request: web.Request) -> web.Response:
 @routes.post("/_mock/fixtures", name="admin_load_fixture")
 async def load_fixture(request: web.Request) -> web.Response:
     data = await _json(request, yaml_ok=True)
-    stores = snapshot.load(request.app[platform_key], data)
+    platform = request.app[platform_key]
+    before = snapshot.dump(platform)
+    try:
+        stores = snapshot.load(platform, data)
+    except ApiError:  # all or nothing: no half-loaded fixture stays behind
+        platform.reset()
+        snapshot.load(platform, before)
+        raise
     return web.json_response({"stores": [s.id for s in stores]}, status=201)
 
 
@@ -126,20 +144,23 @@ async def get_clock(request: web.Request) -> web.Response:
 
 @routes.put("/_mock/clock", name="admin_set_clock")
 async def set_clock(request: web.Request) -> web.Response:
-    body = _object(await _json(request))
+    body = validate("set_clock", await _json(request))
     clock = request.app[platform_key].clock
+    now = clock.now()
+    try:
+        if "now" in body:
+            now = parse_time(body["now"])
+        now += timedelta(seconds=body.get("advance_seconds", 0))
+        in_range = CLOCK_RANGE[0] <= now <= CLOCK_RANGE[1]
+    except (ValueError, OverflowError):
+        in_range = False
+    if not in_range:
+        field = "advance_seconds" if "advance_seconds" in body else "now"
+        raise invalid(field, "puts the clock outside 1970-01-01 .. 9000-01-01")
     if "now" in body:
-        try:
-            clock.set(parse_time(body["now"]))
-        except (ValueError, TypeError):
-            raise invalid("now", "must be an ISO 8601 date-time") from None
+        clock.set(parse_time(body["now"]))
     if "advance_seconds" in body:
-        seconds = body["advance_seconds"]
-        if isinstance(seconds, bool) or not isinstance(seconds, int | float):
-            raise invalid("advance_seconds", "must be a number")
-        clock.advance(seconds)
-    if "now" not in body and "advance_seconds" not in body:
-        raise invalid("now", "send `now` (ISO 8601) or `advance_seconds`")
+        clock.advance(body["advance_seconds"])
     return web.json_response({"now": clock.iso(), "frozen": clock.frozen})
 
 
@@ -162,9 +183,7 @@ async def get_legacy(request: web.Request) -> web.Response:
 
 @routes.put("/_mock/legacy", name="admin_set_legacy")
 async def set_legacy(request: web.Request) -> web.Response:
-    body = _object(await _json(request))
-    if not isinstance(body.get("enabled"), bool):
-        raise invalid("enabled", "must be true or false")
+    body = validate("set_legacy", await _json(request))
     request.app[platform_key].legacy_enabled = body["enabled"]
     return web.json_response({"enabled": body["enabled"]})
 

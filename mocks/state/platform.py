@@ -177,6 +177,8 @@ class Platform:
         access_token: str | None = None,
     ) -> Installation:
         self.store(store_id)
+        if access_token is not None and access_token in self.installations:
+            raise ApiError(409, "This access token is already in use")
         app = self.apps.get(app_id)
         if app is None:
             app = self.apps[app_id] = App(

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from miready.mocks.admin_schema import validate
 from miready.mocks.errors import Unprocessable
 from miready.mocks.ids import new_ulid
 from miready.mocks.state import records, settings
@@ -30,6 +31,7 @@ def load(platform: Platform, data: dict[str, Any]) -> list[Store]:
     """Add the fixture's apps and stores to `platform` (stores with a taken id are refused)."""
     if not isinstance(data, dict):
         raise FixtureError("(root)", "must be a mapping with `stores` and `apps`")
+    validate("fixture", data)
     try:
         return _load(platform, data)
     except (KeyError, TypeError, ValueError, AttributeError) as e:
