@@ -19,16 +19,19 @@ from miready.mocks.keys import (
     oauth_key,
     operations_key,
     own_ports_key,
+    path_methods_key,
     platform_key,
     rate_limiter_key,
     readiness_key,
     webhook_delivery_key,
 )
+from miready.mocks.methods import PathMethods
 from miready.mocks.middlewares import (
     admin_guard_middleware,
     auth_middleware,
     error_middleware,
     fault_middleware,
+    method_middleware,
     validation_middleware,
 )
 from miready.mocks.oauth import OAuth
@@ -45,12 +48,15 @@ SAMPLE_FIXTURE = Path(__file__).resolve().parent / "fixtures" / "sample.yaml"
 
 
 def add_api_routes(app: web.Application) -> None:
+    """Every operation's route; each GET also answers HEAD (same operation, no body)."""
     for table in TABLES:
         for route in table:
             assert isinstance(route, web.RouteDef)
-            app.router.add_route(
+            added = app.router.add_route(
                 route.method, API_PREFIX + route.path, route.handler, **route.kwargs
             )
+            if route.method == "GET":
+                added.resource.add_route("HEAD", route.handler)
 
 
 def create_app(config: MockConfig | None = None) -> web.Application:
@@ -60,6 +66,7 @@ def create_app(config: MockConfig | None = None) -> web.Application:
         middlewares=[
             error_middleware,
             admin_guard_middleware,
+            method_middleware,
             fault_middleware,
             delivery.webhook_middleware,
             auth_middleware,
@@ -78,6 +85,7 @@ def create_app(config: MockConfig | None = None) -> web.Application:
     app[platform_key] = platform
     app[initial_fixture_key] = fixture
     app[operations_key] = default_operations()
+    app[path_methods_key] = PathMethods(app[operations_key].values())
     app[faults_key] = FaultInjector()
     app[delivery_tasks_key] = set()
     app[deliveries_key] = []

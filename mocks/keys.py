@@ -9,6 +9,7 @@ import aiohttp
 from aiohttp import web
 from miready.mocks.config import MockConfig
 from miready.mocks.faults import FaultInjector
+from miready.mocks.methods import PathMethods
 from miready.mocks.operations import OperationSpec
 from miready.mocks.state.platform import Installation, Platform, Store
 
@@ -22,6 +23,7 @@ config_key = web.AppKey("config_key", MockConfig)
 platform_key = web.AppKey("platform_key", Platform)
 operations_key = web.AppKey("operations_key", dict[str, OperationSpec])
 faults_key = web.AppKey("faults_key", FaultInjector)
+path_methods_key = web.AppKey("path_methods_key", PathMethods)
 initial_fixture_key = web.AppKey("initial_fixture_key", dict[str, Any])
 webhook_session_key = web.AppKey("webhook_session_key", aiohttp.ClientSession)
 delivery_tasks_key = web.AppKey("delivery_tasks_key", set[asyncio.Task[None]])

@@ -9,6 +9,8 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
+from aiohttp.http_exceptions import DecompressSizeError
+from aiohttp.web_protocol import RequestPayloadError
 from miready.mocks.admin_token import is_authorized
 from miready.mocks.errors import ApiError, BadRequest, Unprocessable, error_body
 from miready.mocks.keys import (
@@ -18,6 +20,7 @@ from miready.mocks.keys import (
     installation_key,
     operation_key,
     operations_key,
+    path_methods_key,
     path_params_key,
     platform_key,
     query_params_key,
@@ -46,6 +49,17 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         return await handler(request)
     except ApiError as e:
         return web.json_response(e.body(), status=e.status)
+    except RequestPayloadError as e:  # a body that is not what its Content-Encoding says
+        too_big = isinstance(e.__cause__, DecompressSizeError)
+        encoding = request.headers.get("Content-Encoding", "")[:40]
+        response = json_error(
+            413 if too_big else 400,
+            "The body is over the size limit once decompressed"
+            if too_big
+            else f"The body is not valid for its Content-Encoding {encoding!r}",
+        )
+        response.force_close()
+        return response
     except web.HTTPException as e:
         if e.status < 400:
             raise
@@ -88,6 +102,19 @@ async def admin_guard_middleware(request: web.Request, handler: Handler) -> web.
             "The admin API needs 'Authorization: Bearer <admin token>' (miready mock prints it "
             "and writes it to its --admin-token-file)",
             {"WWW-Authenticate": 'Bearer realm="miready-mock-admin"'},
+        )
+    return await handler(request)
+
+
+@web.middleware
+async def method_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """A method the spec lacks for this path is 405 with the spec's `Allow`, before any route."""
+    spec = request.app[path_methods_key].lookup(request.rel_url.path_safe)
+    if spec is not None and not spec.allows(request.method):
+        return json_error(
+            405,
+            f"{request.method[:20]} is not allowed on {spec.template}",
+            {"Allow": spec.allow},
         )
     return await handler(request)
 

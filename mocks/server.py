@@ -14,6 +14,7 @@ from miready.mocks.admin_token import DEFAULT_FILE, ENV_VAR, bearer, write_token
 from miready.mocks.app import SAMPLE_FIXTURE, create_app
 from miready.mocks.config import MockConfig
 from miready.mocks.keys import own_ports_key, platform_key
+from miready.mocks.wire import MockRunner
 
 
 @dataclass
@@ -39,7 +40,7 @@ async def start_mock(
 ) -> RunningMock:
     """Serve `create_app(config)` on host:port (0 picks a free port) and return where."""
     app = create_app(config)
-    runner = web.AppRunner(app, access_log=None)
+    runner = MockRunner(app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()
