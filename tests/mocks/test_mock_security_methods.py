@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import socket
@@ -131,26 +132,29 @@ AUTH = "User-Agent: t\r\nAuthentication: bearer demo-ready-token-0002\r\n"
 def mislabelled(encoding: str) -> str:
     """A plain JSON body that says it is `encoding`-compressed."""
     return (
-        f"POST /v1/1/orders HTTP/1.1\r\n{AUTH}Content-Encoding: {encoding}\r\n"
+        f"POST /v1/1/orders HTTP/1.1\r\nHost: x\r\n{AUTH}Content-Encoding: {encoding}\r\n"
         "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
     )
 
 
-MANY_HEADERS = "GET / HTTP/1.1\r\n" + "".join(f"X-{i}: y\r\n" for i in range(200)) + "\r\n"
+MANY_HEADERS = (
+    "GET / HTTP/1.1\r\nHost: x\r\n" + "".join(f"X-{i}: y\r\n" for i in range(200)) + "\r\n"
+)
+TOKEN_8K = f"GET /v1/1/store HTTP/1.1\r\nHost: x\r\nAuthentication: bearer {'x' * 8200}\r\n\r\n"
+CHUNKS = b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"
+# (case, request, status, what its description says)
 WIRE = [
-    ("unknown method", b"BREW /v1/1/store HTTP/1.1\r\nHost: x\r\n\r\n", 400),
-    ("lower-case method", b"get /v1/1/store HTTP/1.1\r\nHost: x\r\n\r\n", 400),
-    ("not HTTP at all", b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n", 400),
-    ("8 KB token", f"GET /v1/1/store HTTP/1.1\r\nAuthentication: bearer {'x' * 8200}\r\n\r\n", 431),
-    ("8 KB path", f"GET /v1/1/{'a' * 8200} HTTP/1.1\r\nHost: x\r\n\r\n", 414),
-    ("200 headers", MANY_HEADERS, 431),
-    ("bad header", b"GET / HTTP/1.1\r\nBad Header: x\r\n\r\n", 400),
-    (
-        "bad chunking",
-        b"POST /v1/1/orders HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
-        400,
-    ),
-] + [(f"{e}, not", mislabelled(e), 400) for e in ("deflate", "gzip", "br", "zstd")]
+    ("unknown method", b"BREW /v1/1/store HTTP/1.1\r\nHost: x\r\n\r\n", 400, "method"),
+    ("lower-case method", b"get /v1/1/store HTTP/1.1\r\nHost: x\r\n\r\n", 400, "method"),
+    ("not HTTP at all", b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n", 400, "method"),
+    ("8 KB token", TOKEN_8K, 431, "header"),
+    ("8 KB path", f"GET /v1/1/{'a' * 8200} HTTP/1.1\r\nHost: x\r\n\r\n", 414, "target"),
+    ("200 headers", MANY_HEADERS, 431, "headers"),
+    ("no Host", b"GET /v1/1/store HTTP/1.1\r\n\r\n", 400, "Malformed"),
+    ("bad header", b"GET / HTTP/1.1\r\nHost: x\r\nBad Header: x\r\n\r\n", 400, "Malformed"),
+    ("bad chunking", CHUNKS, 400, "Malformed"),
+    ("deflate, not", mislabelled("deflate"), 400, "Malformed"),
+] + [(f"{e}, not", mislabelled(e), 400, f"Content-Encoding '{e}'") for e in ("gzip", "br", "zstd")]
 
 
 @pytest.fixture(scope="module")
@@ -159,9 +163,11 @@ def served():
         yield mock
 
 
-@pytest.mark.parametrize(("case", "request_bytes", "status"), WIRE, ids=[w[0] for w in WIRE])
+@pytest.mark.parametrize(
+    ("case", "request_bytes", "status", "says"), WIRE, ids=[w[0] for w in WIRE]
+)
 def test__malformed_http__should_be_answered_in_the_json_error_shape(
-    served, case, request_bytes, status
+    served, case, request_bytes, status, says
 ) -> None:
     raw = request_bytes if isinstance(request_bytes, bytes) else request_bytes.encode()
     if b"Connection:" not in raw:
@@ -170,3 +176,16 @@ def test__malformed_http__should_be_answered_in_the_json_error_shape(
     assert got == status, body
     assert fields["content-type"].startswith("application/json"), case
     assert_error_shape(status, body, case)
+    assert says in json.loads(body)["description"], body
+
+
+def test__gzip_bomb__should_be_413_json_without_decompressing_it_whole(served) -> None:
+    bomb = gzip.compress(b" " * 20_000_000, 9)  # 20 MB of JSON whitespace in about 20 KB
+    head = (
+        f"POST /v1/1/orders HTTP/1.1\r\nHost: x\r\n{AUTH}Content-Type: application/json\r\n"
+        f"Content-Encoding: gzip\r\nContent-Length: {len(bomb)}\r\nConnection: close\r\n\r\n"
+    )
+    status, fields, body = _wire(served.running.port, head.encode() + bomb)
+    assert len(bomb) < 100_000
+    assert status == 413 and fields["content-type"].startswith("application/json")
+    assert_error_shape(413, body, "gzip bomb")
