@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from miready.certifier.ledger import open_ledger
+from miready.mocks.admin_token import exported
 from miready.mocks.app import SAMPLE_FIXTURE
 from miready.mocks.server import MockServer
 from miready.proxy.process import ProxyProcess
@@ -109,7 +110,10 @@ def test__nuvemshop_client__through_the_proxy__should_succeed_and_never_be_unkno
     db = tmp_path / "ledger.db"
     with MockServer(fixture=SAMPLE_FIXTURE) as mock:
         token = _install_app(mock)
-        with ProxyProcess(mock.url, ledger_url=f"sqlite:///{db}", policy="observe") as proxy:
+        with (
+            exported(mock.admin_token),  # the proxy asks the mock who the token is with it
+            ProxyProcess(mock.url, ledger_url=f"sqlite:///{db}", policy="observe") as proxy,
+        ):
             client = nuvemshop.NuvemshopClient(store_id=1, access_token=token, retries=0)
             client.API_URL_BASE = proxy.url  # the library's base URL, aimed at the proxy
             done = _drive(client)  # the library raises on any 4xx/5xx
