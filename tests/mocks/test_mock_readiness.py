@@ -9,6 +9,7 @@ import urllib.request
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from miready.mocks.admin_token import exported
 from miready.mocks.app import SAMPLE_FIXTURE, create_app
 from miready.mocks.config import MockConfig
 from miready.mocks.server import MockServer
@@ -216,6 +217,7 @@ def test__warnings_from_a_ledger_filled_by_the_proxy__should_name_the_legacy_app
     config = MockConfig(fixture=SAMPLE_FIXTURE, readiness=from_ledger(ledger))
     with (
         MockServer(config=config) as mock,
+        exported(mock.admin_token),  # the proxy asks the mock who a token is with it
         ProxyProcess(
             mock.url, ledger_url=ledger, extra_args=["--clock-file", str(clock_file)]
         ) as proxy,

@@ -125,7 +125,7 @@ async def test__receiver_redirecting_to_the_mock__should_not_be_followed(
     assert (await api.post("/webhooks", {"event": "order/created", "url": url}))[0] == 201
     assert (await api.post("/orders", ORDER))[0] == 201
     log = await _deliveries(api, 1)
-    assert [(d["url"], d["status"]) for d in log] == [(url, 307)]
+    assert {(d["url"], d["status"]) for d in log} == {(url, 307)}  # retried, never followed
     assert await _stores(api) == ["1"]
 
 
