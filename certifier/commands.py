@@ -101,6 +101,7 @@ def import_traffic(
     scopes: list[str] | None = None,
     rules: str | None = None,
     app_kind: str | None = None,
+    skip_bad: bool = False,
 ) -> ImportResult:
     """Classify a HAR or flow file and write it in one transaction."""
     pack = _pack(rules)
@@ -119,6 +120,7 @@ def import_traffic(
             scopes=scopes,
             operations=pack.operations,
             app_kind=app_kind,
+            skip_bad=skip_bad,
         )
 
 

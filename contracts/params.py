@@ -2,7 +2,8 @@
 
 A key path names where a key sits, never its value: ``{"variants": [{"stock": 1}]}`` gives
 ``variants``, ``variants[]`` and ``variants[].stock``; a top-level array gives ``[]`` and
-``[].key``.
+``[].key``. Keys that look like values (``{"a@b.c": 1}``) become ``<key>``; depth and count are
+bounded.
 """
 
 from __future__ import annotations
@@ -11,8 +12,11 @@ from collections.abc import Iterable
 from fnmatch import fnmatchcase
 from typing import Any
 
+from miready.contracts.privacy import param_key
+
 QUERY_PREFIX = "query:"
 MAX_DEPTH = 16  # a deeper body is cut there rather than recursing without bound
+MAX_PARAMS = 512  # a body with more distinct key paths gives only the first ones
 
 
 def body_key_paths(body: Any) -> frozenset[str]:
@@ -22,11 +26,14 @@ def body_key_paths(body: Any) -> frozenset[str]:
 
 
 def _walk(node: Any, prefix: str, out: set[str], depth: int) -> None:
-    if depth > MAX_DEPTH:
+    if depth > MAX_DEPTH or len(out) >= MAX_PARAMS:
         return
     if isinstance(node, dict):
         for key, value in node.items():
-            path = f"{prefix}.{key}" if prefix else str(key)
+            name = param_key(key)
+            path = f"{prefix}.{name}" if prefix else name
+            if len(out) >= MAX_PARAMS:
+                return
             out.add(path)
             _walk(value, path, out, depth + 1)
     elif isinstance(node, list):

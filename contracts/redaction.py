@@ -1,21 +1,15 @@
-"""Redacted examples and token ids: what the ledger may keep of a call, shared by the proxy
-(at record time) and the certifier (at import time), so both store the same shape."""
+"""Redacted examples: the shape of a call's body with every value replaced by its type."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any
+
+from miready.contracts.privacy import param_key
 
 MAX_DEPTH = 12
 MAX_LIST_ITEMS = 3  # distinct item shapes kept per list
 MAX_EXAMPLE_CHARS = 4096
-TOKEN_ID_LENGTH = 16
-
-
-def token_id(token: str) -> str:
-    """A token's id: the first 16 hex digits of its SHA-256; the token itself is never stored."""
-    return hashlib.sha256(token.encode()).hexdigest()[:TOKEN_ID_LENGTH]
 
 
 def type_name(value: Any) -> str:
@@ -35,11 +29,11 @@ def type_name(value: Any) -> str:
 
 
 def redact(value: Any, depth: int = 0) -> Any:
-    """Keys stay (they are parameter names); every leaf becomes ``"<type>"``."""
+    """Keys stay as parameter names (``<key>`` if value-like); every leaf becomes ``"<type>"``."""
     if depth > MAX_DEPTH:
         return "<...>"
     if isinstance(value, dict):
-        return {str(k): redact(v, depth + 1) for k, v in value.items()}
+        return {param_key(k): redact(v, depth + 1) for k, v in value.items()}
     if isinstance(value, list):
         shapes: list[Any] = []
         for item in value:

@@ -102,6 +102,11 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument(
         "--app-kind", metavar="KIND", help="the app's kind, one of the pack's app_kinds"
     )
+    imp.add_argument(
+        "--skip-bad",
+        action="store_true",
+        help="import the good entries of a capture with malformed ones (default: refuse it all)",
+    )
 
     rev = add("review", help="record a manual review of an app")
     rev.add_argument("--ledger", default=DEFAULT_LEDGER_URL)
@@ -269,7 +274,13 @@ def _dispatch(args: argparse.Namespace) -> int:
                 from miready.certifier.commands import import_traffic  # noqa: PLC0415
 
                 result = import_traffic(
-                    args.ledger, args.file, args.app_id, args.scopes, args.rules, args.app_kind
+                    args.ledger,
+                    args.file,
+                    args.app_id,
+                    args.scopes,
+                    args.rules,
+                    args.app_kind,
+                    args.skip_bad,
                 )
                 print(result)
                 return 0

@@ -95,7 +95,7 @@ def run_demo(directory: str | None = None, keep: bool = False) -> int:
         mock = MockServer(fixture=DEMO_FIXTURE).__enter__()
         with exported(mock.admin_token):  # the proxy asks the mock who a token is with it
             proxy = ProxyProcess(
-                mock.url, ledger_url=ledger_url, extra_args=["--clock-file", str(clock_file)]
+                mock.url, ledger_url=ledger_url, options={"miready_clock_file": str(clock_file)}
             ).__enter__()
     try:
         console.print(

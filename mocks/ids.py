@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import datetime
 
+from miready.contracts.tokens import token_id as token_id  # one owner: contracts.tokens
 from ulid import ULID
 
 
 def new_ulid(at: datetime) -> str:
     return str(ULID.from_datetime(at))
-
-
-def token_id(token: str) -> str:
-    """The public id of an access token: the first 16 hex chars of its SHA-256."""
-    return hashlib.sha256(token.encode()).hexdigest()[:16]
 
 
 def new_secret(nbytes: int = 24) -> str:

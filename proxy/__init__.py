@@ -6,3 +6,5 @@ tests. The embedding of mitmproxy itself lives in ``proxy.embed`` alone.
 
 # Answered by the proxy itself on its own port (proxy.status), read by ProxyProcess.
 STATUS_PATH = "/_miready/status"
+# The environment variable holding the mock's admin token, read when no option gives it.
+ADMIN_TOKEN_ENV = "MIREADY_ADMIN_TOKEN"

@@ -1,4 +1,4 @@
-"""``python -m proxy``."""
+"""``python -m miready.proxy``."""
 
 import sys
 

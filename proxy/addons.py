@@ -12,11 +12,12 @@ from miready.proxy.matcher import OperationMatcher
 from miready.proxy.policy import DeprecationPolicy
 from miready.proxy.recorder import Recorder, Writer, default_writer_factory
 from miready.proxy.status import StatusEndpoint
+from miready.proxy.timeout import UpstreamTimeout
 from miready.proxy.translator import Translator
 
 
 def default_addons(writer_factory: Any = default_writer_factory) -> list[Any]:
-    """status -> match -> identify -> classify -> enforce/warn -> translate -> links -> record.
+    """status, start, observe, identify, enforce/warn, translate, links, timeout, record.
 
     mitmproxy calls each hook on the addons in this order, so every addon finds the work of the
     ones before it in the flow's ``CallState``.
@@ -27,11 +28,12 @@ def default_addons(writer_factory: Any = default_writer_factory) -> list[Any]:
         AdminGuard(),
         StatusEndpoint(recorder, classifier),
         OperationMatcher(),
-        AppIdentifier(),
         classifier,
+        AppIdentifier(),
         DeprecationPolicy(classifier),
         Translator(),
         UpstreamLinks(),
+        UpstreamTimeout(),
         recorder,
     ]
 

@@ -1,59 +1,42 @@
-"""Classify each call with a rule pack: parameter names of the body and query, then findings."""
+"""Observe each request with the rule pack: operation, parameter names, findings, token id."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from miready.contracts import DEFAULT_PACK
+from miready.contracts.bodies import DEFAULT_MAX_PARSE_BYTES, decoded
 from miready.contracts.errors import ContractError
-from miready.contracts.params import body_key_paths, query_params
-from miready.contracts.rules import (
-    DEFAULT_PACK,
-    CallFacts,
-    RulePack,
-    load_rule_pack,
-    selected_fields,
-)
+from miready.contracts.observe import Platform, observe_request
+from miready.contracts.pack import load_pack
+from miready.contracts.rules import RulePack
 from miready.proxy.flowstate import call_state
 from mitmproxy import ctx, exceptions, http
 
-DEFAULT_MAX_PARSE_BYTES = 1 << 20
-_NOT_JSON = object()
 
+def request_content(message: http.Message, max_bytes: int) -> bytes | None:
+    """The decoded body, read with a bound; None when absent, streamed, too large or broken.
 
-def parse_json_body(message: http.Message, max_bytes: int) -> Any:
-    """The JSON body of a message, or ``_NOT_JSON``; never raises on garbage.
-
-    Bodies over ``max_bytes`` (or streamed, hence absent) are not parsed: they are forwarded
-    untouched and give no parameter names.
+    The raw body is forwarded untouched whatever happens here: only this copy is decoded, and
+    its decompression stops at ``max_bytes`` of output.
     """
     raw = message.raw_content
-    if not raw or len(raw) > max_bytes:
-        return _NOT_JSON
-    content_type = message.headers.get("content-type", "").lower()
-    if content_type and "json" not in content_type:
-        return _NOT_JSON
-    try:
-        content = (
-            message.get_content(strict=True) if message.headers.get("content-encoding") else raw
-        )
-        if content is None or len(content) > max_bytes:
-            return _NOT_JSON
-        return json.loads(content)
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        return _NOT_JSON
-
-
-def is_json(value: Any) -> bool:
-    return value is not _NOT_JSON
+    if not raw:
+        return None
+    return decoded(raw, message.headers.get("content-encoding"), max_bytes)
 
 
 class Classifier:
-    """Findings of the rule pack for each call; the only place a body is parsed."""
+    """The call's ``Observation`` (``contracts.observe``); the only place a body is parsed."""
 
     def __init__(self) -> None:
-        self.pack: RulePack | None = None
+        self.platform: Platform | None = None
         self.max_parse_bytes = DEFAULT_MAX_PARSE_BYTES
+
+    @property
+    def pack(self) -> RulePack | None:
+        """The rules of the platform pack in use (the policy reads them from here)."""
+        return self.platform.rules if self.platform else None
 
     def load(self, loader: Any) -> None:
         loader.add_option(
@@ -61,46 +44,40 @@ class Classifier:
             str,
             DEFAULT_PACK,
             "The platform pack that classifies calls: a pack name from contracts/packs/ "
-            f"(default {DEFAULT_PACK}) or a pack folder.",
+            f"(default {DEFAULT_PACK}) or a pack folder. Its spec matches the calls and its "
+            "auth header carries the apps' tokens.",
         )
         loader.add_option(
             "miready_max_parse_bytes",
             int,
             DEFAULT_MAX_PARSE_BYTES,
-            "Request bodies larger than this many bytes are forwarded untouched without being "
-            "parsed for parameter names.",
+            "Request bodies larger than this many bytes, before or after decompression, are "
+            "forwarded untouched without being parsed for parameter names.",
         )
 
     def configure(self, updated: set[str]) -> None:
-        if "miready_rules" in updated or self.pack is None:
+        if "miready_rules" in updated or self.platform is None:
             name = ctx.options.miready_rules or DEFAULT_PACK
             try:
-                self.pack = load_rule_pack(name)
+                self.platform = Platform.of(load_pack(name))
             except ContractError as e:
                 raise exceptions.OptionsError(f"miready_rules={name!r}: {e}") from e
         if "miready_max_parse_bytes" in updated:
-            self.max_parse_bytes = ctx.options.miready_max_parse_bytes
+            value = ctx.options.miready_max_parse_bytes
+            if value < 0:
+                raise exceptions.OptionsError(f"miready_max_parse_bytes={value}: must be >= 0")
+            self.max_parse_bytes = value
 
     def request(self, flow: http.HTTPFlow) -> None:
         state = call_state(flow)
-        if state is None or state.internal or self.pack is None:
+        if state is None or state.internal or self.platform is None:
             return
-        body = parse_json_body(flow.request, self.max_parse_bytes)
-        query_keys = tuple(dict.fromkeys(k for k, _ in flow.request.query.items(multi=True)))
-        params = query_params(query_keys)
-        if is_json(body):
-            state.body = body
-            params |= body_key_paths(body)
-        state.params = params
-        state.query_keys = query_keys
-        state.findings = self.pack.classify(
-            CallFacts(
-                method=state.method,
-                path_template=state.match.operation.path if state.match else None,
-                params=params,
-                selected_fields=selected_fields(flow.request.query.get_all("fields")),
-                path_params=state.match.path_params if state.match else {},
-                headers={k.lower(): v for k, v in flow.request.headers.items()},
-                at=state.at,
-            )
+        request = flow.request
+        state.observation = observe_request(
+            state.method,
+            request.url,
+            {k.lower(): v for k, v in request.headers.items()},
+            request_content(request, self.max_parse_bytes),
+            state.at,
+            self.platform,
         )

@@ -12,6 +12,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from miready.contracts.instants import parse_iso
+
 
 class FileClock:
     """``now()`` = the instant in the file plus the real time elapsed since it was read."""
@@ -37,12 +39,10 @@ class FileClock:
         self._mtime_ns = mtime_ns
         try:
             text = self.path.read_text(encoding="utf-8").strip()
-            base = datetime.fromisoformat(text.replace("Z", "+00:00"))
+            self._base = parse_iso(text)
         except (OSError, ValueError):
             self._base = None
             return
-        self._base = base if base.tzinfo else base.replace(tzinfo=UTC)
-        self._base = self._base.astimezone(UTC)
         self._read_at = time.monotonic()
 
 

@@ -16,6 +16,7 @@ from miready.proxy.master import LeanMaster, Pipeline
 from mitmproxy import ctx, hooks, http
 from mitmproxy.net.http import http1, status_codes
 from mitmproxy.options import Options
+from mitmproxy.proxy.layers import http as http_layers
 from mitmproxy.proxy.layers.http import _http1
 
 logger = logging.getLogger(__name__)
@@ -24,6 +25,9 @@ DEFAULT_CONFDIR = Path("~/.miready/mitmproxy")
 STREAM_LARGE_BODIES = "8m"  # bigger bodies pass through as streams, never parsed nor buffered
 MODES = ("reverse", "regular")
 PREFIX = "miready_"
+GATEWAY_TIMEOUT = 504
+_ABORTED = "miready_aborted"  # flow metadata: why the proxy closed the upstream connection
+_TIMEOUT_MARK = "\x00miready-timeout\x00"  # carried by the error message to the page builder
 _REASONS = {
     400: "Bad Request",
     413: "Payload Too Large",
@@ -34,6 +38,8 @@ _REASONS = {
 
 def json_error_response(status_code: int, message: str = "") -> bytes:
     """mitmproxy's own error answers (upstream down...) in the platform's JSON error shape."""
+    if message.startswith(_TIMEOUT_MARK):
+        status_code, message = GATEWAY_TIMEOUT, message.removeprefix(_TIMEOUT_MARK)
     reason = _REASONS.get(status_code) or status_codes.RESPONSES.get(status_code, "Error")
     body = {"code": status_code, "message": reason, "description": message or reason}
     resp = http.Response.make(
@@ -52,6 +58,37 @@ def install_json_error_pages() -> None:
     process runs one proxy only, so the change cannot leak into anyone else's.
     """
     _http1.make_error_response = json_error_response
+    stream = http_layers.HttpStream
+    if not getattr(stream.handle_protocol_error, "_miready", False):
+        original = stream.handle_protocol_error
+
+        def handle_protocol_error(self: Any, event: Any) -> Any:
+            reason = self.flow.metadata.get(_ABORTED)
+            if reason is not None and isinstance(event, http_layers.ResponseProtocolError):
+                event = http_layers.ResponseProtocolError(
+                    event.stream_id, _TIMEOUT_MARK + reason, event.code
+                )
+            return original(self, event)
+
+        handle_protocol_error._miready = True  # type: ignore[attr-defined]
+        stream.handle_protocol_error = handle_protocol_error  # type: ignore[method-assign]
+
+
+def abort_upstream(flow: http.HTTPFlow, reason: str) -> bool:
+    """Close the flow's upstream connection so the app gets a JSON 504 saying ``reason``.
+
+    mitmproxy has no per-request upstream timeout; closing the server side makes it answer the
+    app with its error page, which ``install_json_error_pages`` turns into the 504.
+    """
+    handler = ctx.master.addons.get("proxyserver").connections.get(flow.client_conn.id)
+    if handler is None:
+        return False
+    for conn, io in list(handler.transports.items()):
+        if conn.id == flow.server_conn.id and io.handler is not None:
+            flow.metadata[_ABORTED] = reason
+            io.handler.cancel()
+            return True
+    return False
 
 
 def proxy_mode(mode: str, upstream: str | None) -> str:

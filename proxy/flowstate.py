@@ -2,52 +2,59 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
+from miready.contracts.observe import AppIdentity, Observation
+from miready.contracts.privacy import path_template
 from miready.contracts.rules import Finding
 from miready.contracts.spec import Match
 from mitmproxy import http
 
 METADATA_KEY = "miready"
+UPSTREAM_TIMEOUT = "upstream timeout"  # ``CallState.upstream_error`` when the timeout answered
 
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class AppIdentity:
-    """Who made a call. Never the token: ``token_id`` is a SHA-256 prefix of it."""
-
-    app_id: str
-    name: str | None = None
-    store_id: str | None = None
-    token_id: str | None = None
-    scopes: tuple[str, ...] = ()
-    source: str = "token"  # "upstream" | "apps_file" | "token" | "anonymous"
+__all__ = ["UPSTREAM_TIMEOUT", "AppIdentity", "CallState", "call_state", "set_call_state"]
 
 
 @dataclass(slots=True, kw_only=True)
 class CallState:
-    """Filled in pipeline order: matcher, identifier, classifier, policy/translator, recorder."""
+    """Filled in pipeline order: matcher (start), classifier (observation), identifier, policy."""
 
     at: datetime
     method: str
     raw_path: str  # without the query string
-    match: Match | None = None
+    observation: Observation | None = None
     app: AppIdentity | None = None
-    params: frozenset[str] = frozenset()
-    query_keys: tuple[str, ...] = ()
-    body: object = None  # the parsed JSON body, kept only in memory for the redacted example
-    findings: list[Finding] = field(default_factory=list)
     action: str | None = None  # what the policy did: "warned", "enforced", "translated"
     internal: bool = False  # answered by the proxy about itself (status endpoint): not recorded
     upstream_error: str | None = None
 
     @property
+    def match(self) -> Match | None:
+        return self.observation.match if self.observation else None
+
+    @property
+    def findings(self) -> list[Finding]:
+        return self.observation.findings if self.observation else []
+
+    @property
+    def body(self) -> object:
+        return self.observation.body if self.observation else None
+
+    @property
+    def params(self) -> frozenset[str]:
+        return self.observation.params if self.observation else frozenset()
+
+    @property
     def operation_id(self) -> str | None:
-        return self.match.operation.operation_id if self.match else None
+        return self.observation.operation_id if self.observation else None
 
     @property
     def path_template(self) -> str:
-        return self.match.operation.path if self.match else f"unknown:{self.raw_path}"
+        if self.observation:
+            return self.observation.path_template
+        return "unknown:" + path_template(self.raw_path)
 
 
 def call_state(flow: http.HTTPFlow) -> CallState | None:

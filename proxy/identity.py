@@ -1,43 +1,40 @@
-"""Identify the app behind a call without keeping its token: token id, then app, store, scopes."""
+"""Identify the app behind a call without keeping its token: token id, then app, store, scopes.
+
+Only the platform names an app: the apps file or the store's token introspection. A call with no
+token, an invalid one, one the store does not know, or to an admin path is unidentified.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import time
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import yaml
-from miready.contracts.redaction import token_id
-from miready.proxy.flowstate import AppIdentity, call_state
+from miready.contracts.observe import AppIdentity, Observation, token_identity, unidentified
+from miready.proxy import ADMIN_TOKEN_ENV
+from miready.proxy.flowstate import call_state
 from miready.proxy.upstream import UpstreamClient, base_url
 from mitmproxy import ctx, exceptions, http
 
 logger = logging.getLogger(__name__)
 
-TOKEN_HEADERS = ("authentication", "authorization")
 INTROSPECTION_PATH = "/_mock/tokens/{token_id}"
 POSITIVE_TTL = 300.0
-NEGATIVE_TTL = (
-    30.0  # a store without introspection (a real platform) is asked again only this often
-)
+NEGATIVE_TTL = 30.0  # a store without introspection (a real platform) is asked again this often
+_UNKNOWN = "unknown"  # the store answered that it does not know the token
 
 
-def bearer_token(headers: Mapping[str, str]) -> str | None:
-    """The token of ``Authentication: bearer X`` (the platform's header) or ``Authorization``."""
-    for name in TOKEN_HEADERS:
-        value = headers.get(name)
-        if not value:
-            continue
-        scheme, _, token = value.strip().partition(" ")
-        if scheme.lower() == "bearer" and token.strip():
-            return token.strip()
-        if not token and scheme:  # a bare token
-            return scheme
-    return None
+def _scopes(raw: Any) -> tuple[str, ...]:
+    if isinstance(raw, str):
+        raw = raw.replace(",", " ").split()
+    if not isinstance(raw, list | tuple):
+        return ()
+    return tuple(sorted({str(s) for s in raw}))
 
 
 def parse_apps_file(path: str | Path) -> dict[str, AppIdentity]:
@@ -52,15 +49,12 @@ def parse_apps_file(path: str | Path) -> dict[str, AppIdentity]:
     for tid, entry in raw.items():
         if not isinstance(entry, dict) or "app_id" not in entry:
             raise ValueError(f"apps file {path}: entry {tid!r} needs at least app_id")
-        scopes = entry.get("scopes") or []
-        if isinstance(scopes, str):
-            scopes = scopes.replace(",", " ").split()
         apps[str(tid)] = AppIdentity(
             app_id=str(entry["app_id"]),
             name=entry.get("name"),
             store_id=str(entry["store_id"]) if entry.get("store_id") is not None else None,
             token_id=str(tid),
-            scopes=tuple(sorted(str(s) for s in scopes)),
+            scopes=_scopes(entry.get("scopes") or []),
             source="apps_file",
         )
     return apps
@@ -69,15 +63,12 @@ def parse_apps_file(path: str | Path) -> dict[str, AppIdentity]:
 def identity_from_introspection(tid: str, body: Any) -> AppIdentity | None:
     if not isinstance(body, dict) or not body.get("app_id"):
         return None
-    scopes = body.get("scopes") or []
-    if isinstance(scopes, str):
-        scopes = scopes.replace(",", " ").split()
     return AppIdentity(
         app_id=str(body["app_id"]),
         name=body.get("app_name") or body.get("name"),
         store_id=str(body["store_id"]) if body.get("store_id") is not None else None,
         token_id=tid,
-        scopes=tuple(sorted(str(s) for s in scopes)),
+        scopes=_scopes(body.get("scopes") or []),
         source="upstream",
     )
 
@@ -94,8 +85,10 @@ class AppIdentifier:
         self.apps: dict[str, AppIdentity] = {}
         self.introspect = True
         self.timeout = 1.0
-        self._cache: dict[str, tuple[float, AppIdentity | None]] = {}
-        self._pending: dict[str, asyncio.Future[AppIdentity | None]] = {}
+        self.admin_token = ""
+        self._cache: dict[str, tuple[float, AppIdentity | str | None]] = {}
+        self._pending: dict[str, asyncio.Future[AppIdentity | str | None]] = {}
+        self._introspecting: set[str] = set()  # stores that answered a lookup: their 404 counts
 
     def load(self, loader: Any) -> None:
         loader.add_option(
@@ -120,6 +113,13 @@ class AppIdentifier:
             1000,
             "How long, in milliseconds, a token lookup may take before the token id stands in.",
         )
+        loader.add_option(
+            "miready_admin_token",
+            str,
+            "",
+            "The mock's admin token, sent as 'Authorization: Bearer <token>' on token lookups. "
+            f"Empty: the {ADMIN_TOKEN_ENV} environment variable, if set.",
+        )
 
     def configure(self, updated: set[str]) -> None:
         if "miready_apps_file" in updated:
@@ -135,35 +135,33 @@ class AppIdentifier:
             if ms <= 0:
                 raise exceptions.OptionsError(f"miready_introspect_timeout_ms={ms}: must be > 0")
             self.timeout = ms / 1000
+        if "miready_admin_token" in updated:
+            token = ctx.options.miready_admin_token or os.environ.get(ADMIN_TOKEN_ENV, "")
+            if any(not 0x21 <= ord(c) <= 0x7E for c in token):
+                raise exceptions.OptionsError("miready_admin_token: visible ASCII only")
+            self.admin_token = token
 
     async def request(self, flow: http.HTTPFlow) -> None:
         state = call_state(flow)
         if state is None or state.internal:
             return
-        state.app = await self.identify(flow)
+        state.app = await self.identify(state.observation, base_url(flow))
 
-    async def identify(self, flow: http.HTTPFlow) -> AppIdentity:
-        headers = flow.request.headers
-        user_agent = headers.get("user-agent")
-        state = call_state(flow)
-        store_id = state.match.store_id if state and state.match else None
-        token = bearer_token(headers)
-        if token is None:
-            return AppIdentity(
-                app_id="anonymous", name=user_agent, store_id=store_id, source="anonymous"
-            )
-        tid = token_id(token)
-        del token  # the token itself goes no further
-        known = self.apps.get(tid)
+    async def identify(self, obs: Observation | None, base: str) -> AppIdentity:
+        if obs is None or obs.admin or obs.token_id is None or not obs.token_valid:
+            return unidentified(obs.token_id if obs else None)
+        tid = obs.token_id
+        store_id = obs.match.store_id if obs.match else None
+        known: AppIdentity | str | None = self.apps.get(tid)
         if known is None and self.introspect:
-            known = await self._lookup(base_url(flow), tid)
-        if known is not None:
+            known = await self._lookup(base, tid)
+        if known == _UNKNOWN:
+            return unidentified(tid)
+        if isinstance(known, AppIdentity):
             return known if known.store_id else _with_store(known, store_id)
-        return AppIdentity(
-            app_id=tid, name=user_agent, store_id=store_id, token_id=tid, source="token"
-        )
+        return _with_store(token_identity(obs), store_id)
 
-    async def _lookup(self, base: str, tid: str) -> AppIdentity | None:
+    async def _lookup(self, base: str, tid: str) -> AppIdentity | str | None:
         key = f"{base} {tid}"
         cached = self._cache.get(key)
         if cached is not None and cached[0] > time.monotonic():
@@ -171,11 +169,13 @@ class AppIdentifier:
         pending = self._pending.get(key)
         if pending is not None:
             return await asyncio.shield(pending)
-        future: asyncio.Future[AppIdentity | None] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[AppIdentity | str | None] = (
+            asyncio.get_running_loop().create_future()
+        )
         self._pending[key] = future
         try:
             found = await self._introspect(base, tid)
-            ttl = POSITIVE_TTL if found is not None else NEGATIVE_TTL
+            ttl = POSITIVE_TTL if isinstance(found, AppIdentity) else NEGATIVE_TTL
             self._cache[key] = (time.monotonic() + ttl, found)
             future.set_result(found)
             return found
@@ -184,16 +184,32 @@ class AppIdentifier:
                 future.set_result(None)
             self._pending.pop(key, None)
 
-    async def _introspect(self, base: str, tid: str) -> AppIdentity | None:
+    async def _introspect(self, base: str, tid: str) -> AppIdentity | str | None:
         url = base + INTROSPECTION_PATH.format(token_id=tid)
+        headers = {"Authorization": f"Bearer {self.admin_token}"} if self.admin_token else {}
         try:
-            resp = await self.client.call("GET", url, timeout=self.timeout)
+            resp = await self.client.call("GET", url, headers=headers, timeout=self.timeout)
         except (aiohttp.ClientError, TimeoutError, OSError) as e:
             logger.warning("token lookup %s failed: %s", url, e or type(e).__name__)
             return None
+        if resp.status == 404 and self._knows_tokens(base, resp.body):
+            return _UNKNOWN
         if resp.status != 200:
+            if resp.status in (401, 403):
+                logger.warning(
+                    "token lookup refused (%d): is miready_admin_token set?", resp.status
+                )
             return None
-        return identity_from_introspection(tid, resp.body)
+        found = identity_from_introspection(tid, resp.body)
+        if found is not None:
+            self._introspecting.add(base)
+        return found
+
+    def _knows_tokens(self, base: str, body: Any) -> bool:
+        """A 404 means "no such token" from a store that introspects, not "no such endpoint"."""
+        if not isinstance(body, dict):
+            return False
+        return base in self._introspecting or "token" in str(body.get("description", "")).lower()
 
     async def done(self) -> None:
         await self.client.close()
@@ -206,5 +222,6 @@ def _with_store(app: AppIdentity, store_id: str | None) -> AppIdentity:
         store_id=store_id,
         token_id=app.token_id,
         scopes=app.scopes,
+        identified=app.identified,
         source=app.source,
     )

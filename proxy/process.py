@@ -13,12 +13,13 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 from urllib.request import urlopen
 
-from miready.proxy import STATUS_PATH
+from miready.proxy import ADMIN_TOKEN_ENV, STATUS_PATH
 
 STOP_TIMEOUT = 20.0
 
@@ -36,25 +37,32 @@ class ProxyProcess:
         *,
         host: str = "127.0.0.1",
         port: int = 0,
-        ledger_url: str | None = None,
-        policy: str = "observe",
-        rules: str | None = None,
         mode: str = "reverse",
-        apps_file: str | Path | None = None,
         confdir: str | Path | None = None,
-        extra_args: list[str] | None = None,
+        options: Mapping[str, Any] | None = None,
+        ledger_url: str | None = None,
+        policy: str | None = None,
+        rules: str | Path | None = None,
+        apps_file: str | Path | None = None,
+        admin_token: str | None = None,
         startup_timeout: float = 30.0,
     ) -> None:
+        """``options`` maps ``miready_*`` option names to values, handed to the child as they are;
+        the keyword shortcuts set the common ones (an empty ledger URL records nothing)."""
         self.upstream = upstream
         self.host = host
         self.requested_port = port
-        self.ledger_url = ledger_url
-        self.policy = policy
-        self.rules = rules
         self.mode = mode
-        self.apps_file = apps_file
         self.confdir = confdir
-        self.extra_args = list(extra_args or [])
+        shortcuts = {
+            "miready_ledger": ledger_url or "",
+            "miready_policy": policy,
+            "miready_rules": str(rules) if rules else None,
+            "miready_apps_file": str(apps_file) if apps_file else None,
+            "miready_admin_token": admin_token,
+        }
+        self.options: dict[str, Any] = {k: v for k, v in shortcuts.items() if v is not None}
+        self.options.update(options or {})
         self.startup_timeout = startup_timeout
         self.port: int | None = None
         self.returncode: int | None = None
@@ -68,26 +76,22 @@ class ProxyProcess:
             raise RuntimeError("the proxy is not running")
         return f"http://{self.host}:{self.port}"
 
+    @property
+    def pid(self) -> int | None:
+        """The child's process id while it runs (tests read its memory from /proc)."""
+        return self._proc.pid if self._proc is not None else None
+
     def command(self, port_file: Path, confdir: Path) -> list[str]:
-        cmd = [
-            sys.executable,
-            "-m",
-            "miready.proxy",
-            "--host",
-            self.host,
-            "--port",
-            str(self.requested_port),
-        ]
-        cmd += ["--port-file", str(port_file), "--confdir", str(confdir), "--policy", self.policy]
-        cmd += ["--mode", self.mode]
+        from miready.proxy.options import option_argv  # noqa: PLC0415 - loads mitmproxy
+
+        cmd = [sys.executable, "-m", "miready.proxy", "--host", self.host]
+        cmd += ["--port", str(self.requested_port), "--port-file", str(port_file)]
+        cmd += ["--confdir", str(confdir), "--mode", self.mode]
         if self.upstream:
             cmd += ["--upstream", self.upstream]
-        cmd += ["--ledger", self.ledger_url or ""]  # empty: record nothing
-        if self.rules:
-            cmd += ["--rules", str(self.rules)]
-        if self.apps_file:
-            cmd += ["--apps", str(self.apps_file)]
-        return cmd + self.extra_args
+        # The admin token goes through the environment, never the command line (ps shows it).
+        options = {k: v for k, v in self.options.items() if k != "miready_admin_token"}
+        return cmd + option_argv(options)
 
     def start(self) -> ProxyProcess:
         self._tmp = tempfile.TemporaryDirectory(prefix="miready-proxy-")
@@ -97,6 +101,8 @@ class ProxyProcess:
         self._log_path = tmp / "proxy.log"
         env = dict(os.environ)
         env.setdefault("PYTHONUNBUFFERED", "1")
+        if self.options.get("miready_admin_token"):
+            env[ADMIN_TOKEN_ENV] = self.options["miready_admin_token"]
         with self._log_path.open("wb") as log:
             self._proc = subprocess.Popen(
                 self.command(port_file, confdir),

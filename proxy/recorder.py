@@ -17,8 +17,8 @@ from concurrent.futures import Future
 from typing import Any, Protocol
 
 from miready.certifier.ledger.records import CallRecord
-from miready.contracts.redaction import redacted_example
-from miready.proxy.flowstate import CallState, call_state
+from miready.contracts.observe import build_call_record
+from miready.proxy.flowstate import UPSTREAM_TIMEOUT, CallState, call_state
 from mitmproxy import ctx, http
 
 logger = logging.getLogger(__name__)
@@ -45,34 +45,20 @@ def default_writer_factory(url: str) -> Writer:
     return Spooler(url, journal, max_bytes=ctx.options.miready_journal_max_bytes)
 
 
+GATEWAY_TIMEOUT = 504
+
+
 def build_record(state: CallState, status: int, latency_ms: float) -> CallRecord:
-    app = state.app
-    examples = {}
-    if state.findings:
-        example = redacted_example(
-            state.method,
-            state.path_template,
-            state.query_keys,
-            state.body,
-            has_body=state.body is not None,
-        )
-        examples = {f.rule_id: example for f in state.findings}
-    return CallRecord(
-        at=state.at,
-        app_id=app.app_id if app else "anonymous",
-        app_name=app.name if app else None,
-        store_id=(app.store_id if app else None) or (state.match.store_id if state.match else None),
-        token_id=app.token_id if app else None,
-        scopes=app.scopes if app else (),
-        operation_id=state.operation_id,
-        method=state.method,
-        path_template=state.path_template,
-        status=status,
-        latency_ms=round(latency_ms, 3),
-        params=tuple(sorted(state.params)),
-        findings=tuple(dict.fromkeys(f.rule_id for f in state.findings)),
-        examples=examples,
-        source="proxy",
+    """The call's record through ``contracts.observe``, with a fresh call id.
+
+    A call the upstream timeout answered is recorded with that answer's status (504).
+    """
+    if state.observation is None:
+        raise ValueError("the call was never observed (no rule pack loaded?)")
+    if state.upstream_error == UPSTREAM_TIMEOUT:
+        status = GATEWAY_TIMEOUT
+    return build_call_record(
+        state.observation, state.app, at=state.at, status=status, latency_ms=latency_ms
     )
 
 

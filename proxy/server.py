@@ -7,8 +7,9 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 from miready.proxy.addons import default_addons
 from miready.proxy.embed import create_master, make_options
@@ -42,75 +43,35 @@ def run_proxy(
     *,
     host: str = "127.0.0.1",
     port: int = 8081,
-    ledger_url: str | None = None,
-    policy: str = "observe",
-    rules: str | None = None,
     mode: str = "reverse",
-    apps_file: str | None = None,
     confdir: str | None = None,
     ready: Callable[[int], None] | None = None,
     port_file: str | None = None,
-    introspect: bool = True,
-    sunset: str | None = None,
-    clock_file: str | None = None,
+    settings: Mapping[str, Any] | None = None,
 ) -> None:
     """Serve until SIGINT/SIGTERM, then drain the ledger queue and return.
 
-    Prints ``miready proxy listening on http://HOST:PORT`` once listening; ``ready(port)`` and
+    ``settings`` holds ``miready_*`` option values, as the addons declare them. Prints
+    ``miready proxy listening on http://HOST:PORT`` once listening; ``ready(port)`` and
     ``port_file`` get the real port (useful with ``port=0``).
     """
-    Policy(policy)  # a ValueError here beats one inside mitmproxy's option machinery
+    settings = dict(settings or {})
+    Policy(settings.get("miready_policy", Policy.OBSERVE.value))  # fail before mitmproxy does
     _configure_logging()
-    asyncio.run(
-        _serve(
-            upstream,
-            host=host,
-            port=port,
-            ledger_url=ledger_url,
-            policy=policy,
-            rules=rules,
-            mode=mode,
-            apps_file=apps_file,
-            confdir=confdir,
-            ready=ready,
-            port_file=port_file,
-            introspect=introspect,
-            sunset=sunset,
-            clock_file=clock_file,
-        )
-    )
+    asyncio.run(_serve(upstream, host, port, mode, confdir, ready, port_file, settings))
 
 
 async def _serve(
     upstream: str | None,
-    *,
     host: str,
     port: int,
-    ledger_url: str | None,
-    policy: str,
-    rules: str | None,
     mode: str,
-    apps_file: str | None,
     confdir: str | None,
     ready: Callable[[int], None] | None,
     port_file: str | None,
-    introspect: bool,
-    sunset: str | None,
-    clock_file: str | None = None,
+    settings: dict[str, Any],
 ) -> None:
     options = make_options(mode=mode, upstream=upstream, host=host, port=port, confdir=confdir)
-    settings: dict[str, object] = {
-        "miready_policy": policy,
-        "miready_ledger": ledger_url or "",
-        "miready_apps_file": apps_file or "",
-        "miready_introspect": introspect,
-    }
-    if rules:
-        settings["miready_rules"] = rules
-    if sunset:
-        settings["miready_sunset"] = sunset
-    if clock_file:
-        settings["miready_clock_file"] = clock_file
 
     def on_listening(listen_host: str, listen_port: int) -> None:
         shown = f"[{listen_host}]" if ":" in listen_host else listen_host

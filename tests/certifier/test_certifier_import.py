@@ -119,14 +119,14 @@ def test__import_har__should_classify_like_the_proxy_and_store_names_only(
     assert {r[0] for r in rows} == {TOKEN_ID}
     assert {r[1] for r in rows} == {"import"}
     assert "query:page" in json.loads(rows[2][2])
-    assert rows[3][3] == "unknown:/v1/42/nowhere/at/all"
+    assert rows[3][3] == "unknown:/v1/{n}/nowhere/at/all"
     _assert_no_values_stored(ledger_url)
 
 
 def test__import_har__without_app__should_name_the_app_by_its_token_id(tmp_path, ledger, pack):
     import_file(ledger, _write(tmp_path, _har()), pack)
     assert [a.app_id for a in ledger.apps()] == [TOKEN_ID]
-    assert ledger.apps()[0].name == "LegacyApp (dev@example.com)"
+    assert ledger.apps()[0].name is None  # only the platform names apps, never the User-Agent
 
 
 def _flow(method: str, path: str, at: float, body: object = None) -> http.HTTPFlow:
@@ -192,7 +192,7 @@ def test__import_flow__should_classify_each_http_flow_with_its_timestamps(tmp_pa
     assert result.first_at == datetime(2024, 5, 10, 12, tzinfo=UTC)
     app = ledger.app("flowapp")
     assert app.scopes == ("write_orders", "write_products")
-    assert app.name == "FlowApp"
+    assert app.name is None
     rollups = ledger.rollups("flowapp", result.first_at, result.last_at, kind="operation")
     assert {r.key: r.count for r in rollups} == {"packOrder": 1, "updateVariantsStock": 2}
 
@@ -316,3 +316,43 @@ def test__imported_calls__should_be_certified_like_recorded_ones(
     decision = decide(ledger, "legacy", pack, "2024-05-13")
     assert decision.verdict is Verdict.NOT_READY
     assert [h.rule_id for h in decision.hits] == ["endpoint.orders.fulfill", "param.variant.stock"]
+
+
+def _call_ids(path: Path, pack) -> list[str]:
+    from miready.certifier.captures import read_capture
+    from miready.contracts.observe import observe
+    from miready.contracts.spec import default_operations
+
+    capture = read_capture(path)
+    assert capture.bad == []
+    return [observe(x, pack, default_operations()).call_id for _, x in capture.exchanges]
+
+
+def test__call_id__same_session_as_har_and_as_flow_file__should_be_equal(tmp_path, pack):
+    from mitmproxy.addons.savehar import SaveHar
+
+    flows = [
+        _flow("POST", "/orders/7/pack", MAY_10 + 0.123456),
+        _flow("PUT", "/products/3", MAY_10 + 61.5, {"variants": [{"id": 1, "stock": 4711}]}),
+        _flow("GET", "/orders?page=2", MAY_10 + 120.000999),
+    ]
+    flow_file = _write_flows(tmp_path / "session.flow", flows)
+    har_file = _write(tmp_path, SaveHar().make_har(flows), "session.har")
+    from_flows, from_har = _call_ids(flow_file, pack), _call_ids(har_file, pack)
+    assert len(set(from_flows)) == 3
+    assert from_har == from_flows
+
+
+def test__call_id__same_capture_read_three_times__should_not_change(tmp_path, pack):
+    path = _write(tmp_path, _har())
+    assert _call_ids(path, pack) == _call_ids(path, pack) == _call_ids(path, pack)
+
+
+def test__call_id__entries_differing_only_in_body__should_differ(tmp_path, pack):
+    doc = _har()
+    doc["log"]["entries"][1]["request"]["postData"]["text"] = json.dumps({"variants": []})
+    original, changed = (
+        _call_ids(_write(tmp_path, _har(), "a.har"), pack),
+        _call_ids(_write(tmp_path, doc, "b.har"), pack),
+    )
+    assert original[0] == changed[0] and original[1] != changed[1]

@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 from miready.contracts.redaction import redact, redacted_example
 
 
@@ -40,7 +41,16 @@ def test__redacted_example__should_be_json_with_method_template_query_keys_and_b
 
 
 def test__redacted_example__huge_body__should_stay_small_and_valid_json():
-    body = {f"k{i}": {"nested": [i, str(i)]} for i in range(5000)}
+    names = ("".join(chr(97 + int(d)) for d in f"{i:04d}") for i in range(5000))
+    body = {f"field_{name}": {"nested": [1, "x"]} for name in names}
     text = redacted_example("POST", "/products", (), body, True)
     assert len(text) <= 4096
     assert json.loads(text)["body"] == "<too-large>"
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["zacarias.pq@example.org", "+54 11 5555 1234", "4711", "5b7e6f8a-1111-2222-3333-444455556666"],
+)
+def test__redact__value_like_key__should_collapse_to_placeholder(key):
+    assert redact({key: 1, "stock": 2}) == {"<key>": "<int>", "stock": "<int>"}

@@ -64,11 +64,13 @@ class FakeUpstream:
     def __init__(self, routes: dict[tuple[str, str], tuple[int, Any]] | None = None) -> None:
         self.routes = routes or {}
         self.calls: list[tuple[str, str, Any]] = []
+        self.headers: list[dict[str, str]] = []
         self.fail: Exception | None = None
 
     async def call(self, method: str, url: str, *, headers=None, json_body=None, timeout=10.0):
         path = url.removeprefix(UPSTREAM)
         self.calls.append((method, path, json_body))
+        self.headers.append(dict(headers or {}))
         if self.fail is not None:
             raise self.fail
         status, body = self.routes.get((method, path), (404, {"code": 404}))

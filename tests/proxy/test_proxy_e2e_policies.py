@@ -37,7 +37,7 @@ def store(client_for):
 
 def test__warn__deprecated_call__is_served_with_deprecation_sunset_and_link(store, client_for):
     mock, token, oid, _ = store
-    with ProxyProcess(mock.url, policy="warn", extra_args=["--sunset", "2027-06-30"]) as proxy:
+    with ProxyProcess(mock.url, policy="warn", options={"miready_sunset": "2027-06-30"}) as proxy:
         app = client_for(proxy.url, token, "LegacyShipping/1.0")
         pack = app.call("POST", f"/v1/1/orders/{oid}/pack")
         clean = app.call("GET", f"/v1/1/orders/{oid}/fulfillment-orders")
@@ -96,7 +96,8 @@ def _closed_port() -> int:
 def test__upstream_down__app_gets_502_json_and_the_call_is_recorded(client_for, tmp_path):
     db = tmp_path / "ledger.db"
     upstream = f"http://127.0.0.1:{_closed_port()}"
-    with ProxyProcess(upstream, ledger_url=f"sqlite:///{db}", extra_args=["--no-introspect"]) as p:
+    options = {"miready_introspect": False}
+    with ProxyProcess(upstream, ledger_url=f"sqlite:///{db}", options=options) as p:
         app = client_for(p.url, "tok-down-0001", "LonelyApp/1.0")
         reply = app.call("POST", "/v1/1/orders/7/pack")
         again = app.call("GET", "/v1/1/orders")
@@ -111,7 +112,7 @@ def test__upstream_down__app_gets_502_json_and_the_call_is_recorded(client_for, 
     try:
         assert ledger.count_calls() == 2
         [app_info] = ledger.apps()
-        assert app_info.name == "LonelyApp/1.0"
+        assert app_info.name is None  # only the platform names apps, never the User-Agent
         assert set(ledger.examples(app_info.app_id)) == {"endpoint.orders.pack"}
     finally:
         ledger.close()

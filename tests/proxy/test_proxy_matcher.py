@@ -1,7 +1,6 @@
-"""OperationMatcher: every request gets an operation of openapi.yaml, or ``unknown:<path>``."""
+"""Matching: every request gets an operation of openapi.yaml, or a bounded ``unknown:`` template."""
 
 import pytest
-from miready.proxy.matcher import OperationMatcher
 
 
 @pytest.mark.parametrize(
@@ -26,11 +25,11 @@ from miready.proxy.matcher import OperationMatcher
         ("GET", "/v1/1/orders", "listOrders", "/orders", "1"),
     ],
 )
-def test__matcher__known_path__should_name_operation_template_and_store(
-    method, path, operation_id, template, store_id, new_flow, state_of
+async def test__matcher__known_path__should_name_operation_template_and_store(
+    method, path, operation_id, template, store_id, make_pipeline, new_flow, state_of
 ):
-    flow = new_flow(method, path)
-    OperationMatcher().request(flow)
+    with make_pipeline() as p:
+        flow = await p.run(new_flow(method, path))
     state = state_of(flow)
     assert state.operation_id == operation_id
     assert state.path_template == template
@@ -40,16 +39,33 @@ def test__matcher__known_path__should_name_operation_template_and_store(
 @pytest.mark.parametrize(
     ("method", "path", "template"),
     [
-        ("GET", "/v1/1/no-such-thing", "unknown:/v1/1/no-such-thing"),
+        ("GET", "/v1/1/no-such-thing", "unknown:/v1/{n}/no-such-thing"),
         ("GET", "/health?verbose=1", "unknown:/health"),
-        ("PURGE", "/v1/1/orders", "unknown:/v1/1/orders"),
+        ("PURGE", "/v1/1/orders", "unknown:/v1/{n}/orders"),
+        (
+            "GET",
+            "/v1/1/customers/zacarias.pq@example.org/notes/5b7e6f8a-1111-2222-3333-444455556666",
+            "unknown:/v1/{n}/customers/{email}/notes/{id}",
+        ),
+        ("GET", "/v1/1/x/Zacarias%20P%C3%A9rez/+54-11-5555-1234", "unknown:/v1/{n}/x/{value}/{n}"),
+        ("GET", "/v1/1/t/tok_live_8f3kS9dLq2Wm4", "unknown:/v1/{n}/t/{id}"),
     ],
 )
-def test__matcher__unknown_path__should_be_kept_as_unknown_without_operation(
-    method, path, template, new_flow, state_of
+async def test__matcher__unknown_path__should_be_a_template_without_values(
+    method, path, template, make_pipeline, new_flow, state_of
 ):
-    flow = new_flow(method, path)
-    OperationMatcher().request(flow)
+    with make_pipeline() as p:
+        flow = await p.run(new_flow(method, path))
     state = state_of(flow)
     assert state.operation_id is None
     assert state.path_template == template
+
+
+async def test__matcher__100kb_unknown_path__should_be_stored_as_at_most_200_chars(
+    make_pipeline, new_flow
+):
+    with make_pipeline() as p:
+        await p.run(new_flow("GET", "/v1/1/" + "/".join(["seg"] * 30_000)))
+    (record,) = p.records
+    template = record.path_template.removeprefix("unknown:")
+    assert len(template) <= 200 and template.startswith("/v1/{n}/seg/seg")
