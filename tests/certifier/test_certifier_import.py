@@ -320,12 +320,13 @@ def test__imported_calls__should_be_certified_like_recorded_ones(
 
 def _call_ids(path: Path, pack) -> list[str]:
     from miready.certifier.captures import read_capture
-    from miready.contracts.observe import observe
-    from miready.contracts.spec import default_operations
+    from miready.contracts.observe import Platform, observe
+    from miready.contracts.pack import pack_of
 
     capture = read_capture(path)
     assert capture.bad == []
-    return [observe(x, pack, default_operations()).call_id for _, x in capture.exchanges]
+    platform = Platform.of(pack_of(pack))
+    return [observe(x, platform).call_id for _, x in capture.exchanges]
 
 
 def test__call_id__same_session_as_har_and_as_flow_file__should_be_equal(tmp_path, pack):

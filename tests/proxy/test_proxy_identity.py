@@ -30,7 +30,7 @@ def test__token_id__should_be_first_16_hex_of_sha256():
     ],
 )
 def test__bearer_token__header_forms(headers, expected):
-    assert bearer_token(headers) == expected
+    assert bearer_token(headers, "Authentication") == expected
 
 
 async def test__identify__no_map_no_introspection__should_use_token_id_without_name(
