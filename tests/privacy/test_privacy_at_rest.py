@@ -21,6 +21,8 @@ from miready.proxy.process import ProxyProcess
 
 from miready.cli import main
 
+pytestmark = pytest.mark.slow
+
 EMAIL = "zacarias.pq@example.org"
 PHONE = "+54 9 11 4444-3210"
 NAME = "Zacarías Pequeño"

@@ -20,6 +20,8 @@ from pathlib import Path
 import pytest
 from miready.proxy.process import ProxyProcess
 
+pytestmark = pytest.mark.slow
+
 PEAK_RSS_LIMIT_KB = 300 * 1024
 
 

@@ -17,6 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from miready.proxy.process import ProxyProcess
 
+pytestmark = pytest.mark.slow
+
 
 class _AnyMethod(BaseHTTPRequestHandler):
     """A store that answers 200 to any method, reading the body it was sent."""
