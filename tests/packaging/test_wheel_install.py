@@ -55,8 +55,10 @@ def test__wheel__installed_next_to_proxy_py__should_run_the_demo(tmp_path):
         [
             str(python),
             "-c",
-            "import proxy, miready.proxy, miready.contracts; "
-            "print(proxy.__file__); print(miready.proxy.__file__)",
+            # miready.proxy.cli loads mitmproxy: its first import also writes the bytecode
+            # that --no-compile skipped, so the demo's proxy child starts in time.
+            "import proxy, miready.proxy.cli, miready.demo; "
+            "print(proxy.__file__); print(miready.proxy.cli.__file__)",
         ],
         tmp_path,
     )
