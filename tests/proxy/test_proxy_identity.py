@@ -129,7 +129,6 @@ async def test__identify__store_does_not_know_token__should_be_unidentified(
         ("/v1/1/orders", {"Authentication": "bearer \udcff\udcfe"}),  # bytes that are no text
         ("/v1/1/orders", {"Authentication": "bearer " + "x" * 8000}),  # far too long
         ("/v1/1/orders", {"Authorization": "Bearer tok-legacy-0001"}),  # the operator's header
-        ("/_mock/state", {"Authentication": "bearer tok-legacy-0001"}),  # an admin path
     ],
 )
 async def test__identify__no_valid_identity__should_record_unidentified_without_name(
