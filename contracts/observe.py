@@ -15,11 +15,11 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from miready.certifier.ledger.records import CallRecord, new_call_id
 from miready.contracts.bodies import NOT_JSON, json_body
 from miready.contracts.pack import PlatformPack
 from miready.contracts.params import body_key_paths, query_params
 from miready.contracts.privacy import bounded_name, param_key, path_template
+from miready.contracts.records import CallRecord, new_call_id
 from miready.contracts.redaction import redacted_example
 from miready.contracts.rules import CallFacts, Finding, RulePack, selected_fields
 from miready.contracts.spec import Match, OperationIndex
