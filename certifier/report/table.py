@@ -7,8 +7,8 @@ layers (70% of ``--format text`` at 1,000 apps). These tables draw the same boxe
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass
+from functools import lru_cache
 
 # rich's HEAVY_HEAD box: heavy top and header rule, light body
 TOP = ("┏", "━", "┳", "┓")
@@ -28,15 +28,32 @@ class Column:
     min_width: int = 0
 
 
-def wrap(text: str, width: int) -> list[str]:
-    """``text`` in lines of at most ``width``: words wrapped, longer words folded."""
+@lru_cache(maxsize=4096)  # a rule's title, endpoints and address repeat in every app's table
+def wrap(text: str, width: int) -> tuple[str, ...]:
+    """``text`` in lines of at most ``width``: words wrapped at spaces, longer words folded."""
     lines: list[str] = []
     for line in text.split("\n"):
         if len(line) <= width:
             lines.append(line)
-        else:
-            lines += textwrap.wrap(line, width, break_on_hyphens=False) or [""]
-    return lines
+            continue
+        current = ""
+        for word in line.split():
+            while len(word) > width:  # fold: the rest of this line, then whole lines
+                room = width - len(current) - 1 if current else width
+                if room <= 0:
+                    lines.append(current)
+                    current, room = "", width
+                lines.append(f"{current} {word[:room]}" if current else word[:room])
+                current, word = "", word[room:]
+            if not current:
+                current = word
+            elif len(current) + 1 + len(word) <= width:
+                current = f"{current} {word}"
+            else:
+                lines.append(current)
+                current = word
+        lines.append(current)
+    return tuple(lines)
 
 
 def _widths(columns: list[Column], rows: list[list[str]], width: int) -> list[int]:
@@ -105,7 +122,7 @@ def render_table(
     # Headers sit at the bottom of their cell, as rich draws them.
     heads = [wrap(c.header, w) for c, w in zip(columns, widths, strict=True)]
     tall = max(map(len, heads))
-    header = ["\n".join([""] * (tall - len(h)) + h) for h in heads]
+    header = ["\n".join([""] * (tall - len(h)) + list(h)) for h in heads]
     out = [_rule(TOP, widths), *_lines(header, columns, widths, HEAD), _rule(HEAD_RULE, widths)]
     for n, row in enumerate(rows):
         if show_lines and n:
