@@ -63,8 +63,20 @@ class Rule:
     param_matcher: ParamMatcher = field(init=False, repr=False, compare=False)
     when_matcher: ParamMatcher = field(init=False, repr=False, compare=False)
     param_names: frozenset[str] = field(init=False, repr=False, compare=False)
+    conditional: bool = field(init=False, repr=False, compare=False)  # any condition to check
 
     def __post_init__(self) -> None:
+        object.__setattr__(
+            self,
+            "conditional",
+            bool(
+                self.since
+                or self.until
+                or self.when
+                or self.app_kinds
+                or self.api_versions is not None
+            ),
+        )
         object.__setattr__(self, "param_matcher", compiled(self.params))
         object.__setattr__(self, "when_matcher", compiled(self.when))
         object.__setattr__(self, "param_names", frozenset(self.params))
@@ -241,7 +253,7 @@ class RulePack:
         day = call.at.date() if call.at else None
         findings = []
         for rule in rules:
-            if not self._applies(rule, call, day):
+            if rule.conditional and not self._applies(rule, call, day):
                 continue
             finding = RULE_KINDS[rule.kind](rule, call)
             if finding is None:
