@@ -131,9 +131,9 @@ def _parser() -> argparse.ArgumentParser:
     led = add("ledger", help="check or prune a ledger")
     led_sub = led.add_subparsers(dest="ledger_command", required=True, metavar="ACTION")
     verify = led_sub.add_parser("verify", help="rollups equal a recount; list the quarantine")
-    verify.add_argument("--ledger", default=DEFAULT_LEDGER_URL)
+    verify.add_argument("--ledger")
     prune = led_sub.add_parser("prune", help="delete old calls; keep rollups, reviews, window")
-    prune.add_argument("--ledger", default=DEFAULT_LEDGER_URL)
+    prune.add_argument("--ledger")
     prune.add_argument("--older-than", required=True, metavar="AGE", help="e.g. 90d, 12w, 36h")
 
     demo = add("demo", help="the whole story end to end, in under a minute")
