@@ -8,19 +8,20 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from miready.certifier.errors import UsageError
-from miready.certifier.importer import ImportResult, import_file
 from miready.certifier.instants import as_utc
 from miready.certifier.ledger.base import DEFAULT_LEDGER_URL, Ledger, LedgerError, open_ledger
-from miready.certifier.ledger.records import AppInfo
-from miready.certifier.reclassify import reclassify as reclassify_calls
-from miready.certifier.report import build_report, render
-from miready.certifier.report.formats import load_builtins
-from miready.certifier.report.model import safe_url
-from miready.certifier.review import review as manual_review
 from miready.contracts.errors import ContractError
 from miready.contracts.pack import PlatformPack, load_pack
+
+if TYPE_CHECKING:
+    from miready.certifier.importer import ImportResult
+    from miready.certifier.ledger.records import AppInfo
+
+# Each command imports what only it uses (the importer reads mitmproxy flows, reports render
+# with rich): `miready certify` starts without them.
 
 EXIT_READY = 0
 EXIT_NOT_READY = 1
@@ -40,6 +41,10 @@ def certify(
     With ``reclassify``, the stored calls are judged again by ``rules`` (a what-if) instead of
     reading the findings recorded with them.
     """
+    from miready.certifier.report import build_report, render  # noqa: PLC0415
+    from miready.certifier.report.formats import load_builtins  # noqa: PLC0415
+    from miready.certifier.report.model import safe_url  # noqa: PLC0415
+
     formats = load_builtins()
     if fmt not in formats:
         raise UsageError(f"unknown format {fmt!r} (known: {', '.join(formats.names())})")
@@ -48,6 +53,8 @@ def certify(
     with _ledger(ledger_url, must_exist=True) as ledger:
         selected = _select(ledger, apps)
         if reclassify:
+            from miready.certifier.reclassify import reclassify as reclassify_calls  # noqa: PLC0415
+
             judged = reclassify_calls(ledger, pack, selected)
             try:
                 report = build_report(judged, pack.rules, at, selected, mapping=pack.mapping)
@@ -84,6 +91,8 @@ def review(
     rules: str | None = None,
 ) -> int:
     """Record a manual review; refusing an approval raises ``ApprovalRefusedError`` (exit 2)."""
+    from miready.certifier.review import review as manual_review  # noqa: PLC0415
+
     pack = _pack(rules)
     with _ledger(ledger_url, must_exist=True) as ledger:
         record = manual_review(ledger, app_id, approve, reviewer, reason, now, pack.rules)
@@ -104,6 +113,8 @@ def import_traffic(
     skip_bad: bool = False,
 ) -> ImportResult:
     """Classify a HAR or flow file and write it in one transaction."""
+    from miready.certifier.importer import import_file  # noqa: PLC0415
+
     pack = _pack(rules)
     kinds = pack.manifest.app_kinds
     if app_kind is not None and app_kind not in kinds:

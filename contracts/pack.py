@@ -142,4 +142,6 @@ def pack_of(rules: RulePack | None) -> PlatformPack:
     """The whole pack a ``RulePack`` came from (the default pack when it has no folder)."""
     if rules is None or rules.path is None:
         return default_pack()
+    if rules.path.is_absolute():  # a loaded pack's own folder: no file system look-ups per call
+        return _load(rules.path)
     return load_pack(rules.path)

@@ -8,8 +8,10 @@ bounded.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from fnmatch import fnmatchcase
+from fnmatch import translate
+from functools import lru_cache
 from typing import Any
 
 from miready.contracts.privacy import param_key
@@ -26,6 +28,7 @@ def body_key_paths(body: Any) -> frozenset[str]:
 
 
 def _walk(node: Any, prefix: str, out: set[str], depth: int) -> None:
+    # scalars are never visited: a body is mostly leaves, and a call per leaf was the cost
     if depth > MAX_DEPTH or len(out) >= MAX_PARAMS:
         return
     if isinstance(node, dict):
@@ -35,24 +38,78 @@ def _walk(node: Any, prefix: str, out: set[str], depth: int) -> None:
             if len(out) >= MAX_PARAMS:
                 return
             out.add(path)
-            _walk(value, path, out, depth + 1)
+            if isinstance(value, (dict, list)):
+                _walk(value, path, out, depth + 1)
     elif isinstance(node, list):
         path = f"{prefix}[]"
         out.add(path)
         for item in node:
-            _walk(item, path, out, depth + 1)
+            if isinstance(item, (dict, list)):
+                _walk(item, path, out, depth + 1)
 
 
 def query_params(keys: Iterable[str]) -> frozenset[str]:
     return frozenset(f"{QUERY_PREFIX}{k}" for k in keys)
 
 
+_QLEN = len(QUERY_PREFIX)
+
+
+def _literal(pattern: str) -> bool:
+    """Whether a glob matches only itself (``variants[].stock``: an unclosed ``[`` is literal).
+
+    Without ``*`` or ``?``, every ``[...]`` set spends at least three pattern characters on one
+    name character, so a pattern that matches its own text has no set at all.
+    """
+    if "*" in pattern or "?" in pattern:
+        return False
+    return "[" not in pattern or re.match(translate(pattern), pattern) is not None
+
+
+class ParamMatcher:
+    """Glob patterns compiled once: exact names as a set, the globs as one combined regex.
+
+    A name matches when it, or for a ``query:`` key its bare name, matches a pattern, exactly as
+    ``fnmatchcase`` would; the cost of a call follows the patterns and the names, never their
+    product.
+    """
+
+    __slots__ = ("exact", "patterns", "_globs", "_prefixed")
+
+    def __init__(self, patterns: Iterable[str]) -> None:
+        self.patterns = tuple(patterns)
+        self.exact = frozenset(p for p in self.patterns if _literal(p))
+        # an exact pattern also matches the query key of the same name
+        self._prefixed = tuple((p, f"{QUERY_PREFIX}{p}") for p in sorted(self.exact))
+        globs = [p for p in self.patterns if p not in self.exact]
+        self._globs = re.compile("|".join(f"(?:{translate(p)})" for p in globs)) if globs else None
+
+    def hits(self, names: frozenset[str] | set[str]) -> tuple[str, ...]:
+        """The names (sorted) that match any pattern."""
+        found = [n for p, q in self._prefixed for n in (p, q) if n in names]
+        if self._globs is not None:
+            match = self._globs.match
+            found += [
+                n for n in names if match(n) or (n.startswith(QUERY_PREFIX) and match(n[_QLEN:]))
+            ]
+        return tuple(sorted(set(found))) if len(found) > 1 else tuple(found)
+
+    def any(self, names: frozenset[str] | set[str]) -> bool:
+        """Whether any name matches a pattern (stops at the first)."""
+        for p, q in self._prefixed:
+            if p in names or q in names:
+                return True
+        if self._globs is None:
+            return False
+        match = self._globs.match
+        return any(match(n) or (n.startswith(QUERY_PREFIX) and match(n[_QLEN:])) for n in names)
+
+
+@lru_cache(maxsize=256)
+def compiled(patterns: tuple[str, ...]) -> ParamMatcher:
+    return ParamMatcher(patterns)
+
+
 def matching(patterns: Iterable[str], names: Iterable[str]) -> tuple[str, ...]:
     """The names (sorted) that match any glob pattern; a query key matches its bare pattern too."""
-    pats = tuple(patterns)
-    hits = set()
-    for name in names:
-        bare = name.removeprefix(QUERY_PREFIX)
-        if any(fnmatchcase(name, p) or fnmatchcase(bare, p) for p in pats):
-            hits.add(name)
-    return tuple(sorted(hits))
+    return compiled(tuple(patterns)).hits(frozenset(names))

@@ -18,7 +18,7 @@ from typing import Any
 from miready.contracts import DEFAULT_PACK
 from miready.contracts.errors import ContractError, Span
 from miready.contracts.manifest import GraceHeader, Manifest
-from miready.contracts.params import matching
+from miready.contracts.params import ParamMatcher, compiled
 from miready.contracts.spec import OperationIndex
 from miready.contracts.validate import load_valid
 from miready.contracts.yamlio import span_of
@@ -59,6 +59,27 @@ class Rule:
     when: tuple[str, ...] = ()  # the rule applies only to calls with one of these params
     severity: Severity = Severity.BLOCKING
     span: Span | None = None
+    # compiled once when the rule is made, so classifying a call never reads a glob
+    param_matcher: ParamMatcher = field(init=False, repr=False, compare=False)
+    when_matcher: ParamMatcher = field(init=False, repr=False, compare=False)
+    param_names: frozenset[str] = field(init=False, repr=False, compare=False)
+    conditional: bool = field(init=False, repr=False, compare=False)  # any condition to check
+
+    def __post_init__(self) -> None:
+        object.__setattr__(
+            self,
+            "conditional",
+            bool(
+                self.since
+                or self.until
+                or self.when
+                or self.app_kinds
+                or self.api_versions is not None
+            ),
+        )
+        object.__setattr__(self, "param_matcher", compiled(self.params))
+        object.__setattr__(self, "when_matcher", compiled(self.when))
+        object.__setattr__(self, "param_names", frozenset(self.params))
 
     @property
     def blocking(self) -> bool:
@@ -138,14 +159,14 @@ def deprecated_endpoint(rule: Rule, call: CallFacts) -> Finding | None:
 @rule_kind
 def deprecated_parameter(rule: Rule, call: CallFacts) -> Finding | None:
     """A body key path or query key matching one of ``params`` is present."""
-    hits = matching(rule.params, call.params)
+    hits = rule.param_matcher.hits(call.params)
     return Finding(rule_id=rule.id, kind=rule.kind, params=hits) if hits else None
 
 
 @rule_kind
 def missing_parameter(rule: Rule, call: CallFacts) -> Finding | None:
     """None of ``params`` is present (a fulfilment without ``location_id``)."""
-    if matching(rule.params, call.params):
+    if rule.param_matcher.any(call.params):
         return None
     return Finding(rule_id=rule.id, kind=rule.kind, params=rule.params)
 
@@ -153,7 +174,7 @@ def missing_parameter(rule: Rule, call: CallFacts) -> Finding | None:
 @rule_kind
 def legacy_field_selected(rule: Rule, call: CallFacts) -> Finding | None:
     """A ``fields=`` query names one of ``params`` (legacy fields, from the mapping)."""
-    hits = tuple(sorted(set(rule.params) & call.selected_fields))
+    hits = tuple(sorted(rule.param_names & call.selected_fields))
     return Finding(rule_id=rule.id, kind=rule.kind, params=hits) if hits else None
 
 
@@ -232,7 +253,7 @@ class RulePack:
         day = call.at.date() if call.at else None
         findings = []
         for rule in rules:
-            if not self._applies(rule, call, day):
+            if rule.conditional and not self._applies(rule, call, day):
                 continue
             finding = RULE_KINDS[rule.kind](rule, call)
             if finding is None:
@@ -247,7 +268,7 @@ class RulePack:
     def _applies(self, rule: Rule, call: CallFacts, day: date | None) -> bool:
         if not rule.in_force(day):
             return False
-        if rule.when and not matching(rule.when, call.params):
+        if rule.when and not rule.when_matcher.any(call.params):
             return False
         if rule.app_kinds and call.app_kind not in rule.app_kinds:
             return False

@@ -6,8 +6,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from miready.certifier.ledger.base import DEFAULT_LEDGER_URL
-
+# `--ledger` defaults to None, read as the ledger's DEFAULT_LEDGER_URL once a command runs: the
+# parser (and `--help`) then loads no ledger code. Only what a command uses is imported.
 EXIT_USAGE = 2
 FORMATS = ("text", "json", "md", "html", "junit")
 # One example per subcommand, shown at the end of its --help.
@@ -81,7 +81,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("proxy", help="run the recording proxy in front of a store", add_help=False)
 
     cert = add("certify", help="decide and report multi-inventory readiness")
-    cert.add_argument("--ledger", default=DEFAULT_LEDGER_URL)
+    cert.add_argument("--ledger")
     cert.add_argument("--app", dest="apps", action="append", metavar="ID")
     cert.add_argument("--as-of", help="ISO 8601 date or datetime (default: now)")
     cert.add_argument("--format", choices=FORMATS, default="text")
@@ -95,7 +95,7 @@ def _parser() -> argparse.ArgumentParser:
 
     imp = add("import", help="classify captured traffic (HAR or mitmproxy flows)")
     imp.add_argument("file", metavar="FILE")
-    imp.add_argument("--ledger", default=DEFAULT_LEDGER_URL)
+    imp.add_argument("--ledger")
     imp.add_argument("--app", dest="app_id", metavar="ID")
     imp.add_argument("--scopes", nargs="*", default=None)
     imp.add_argument("--rules", metavar="PACK", help="platform pack: a name or a folder")
@@ -109,7 +109,7 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     rev = add("review", help="record a manual review of an app")
-    rev.add_argument("--ledger", default=DEFAULT_LEDGER_URL)
+    rev.add_argument("--ledger")
     rev.add_argument("--app", dest="app_id", required=True, metavar="ID")
     verdict = rev.add_mutually_exclusive_group(required=True)
     verdict.add_argument("--approve", action="store_true")
@@ -136,9 +136,9 @@ def _parser() -> argparse.ArgumentParser:
     led = add("ledger", help="check or prune a ledger")
     led_sub = led.add_subparsers(dest="ledger_command", required=True, metavar="ACTION")
     verify = led_sub.add_parser("verify", help="rollups equal a recount; list the quarantine")
-    verify.add_argument("--ledger", default=DEFAULT_LEDGER_URL)
+    verify.add_argument("--ledger")
     prune = led_sub.add_parser("prune", help="delete old calls; keep rollups, reviews, window")
-    prune.add_argument("--ledger", default=DEFAULT_LEDGER_URL)
+    prune.add_argument("--ledger")
     prune.add_argument("--older-than", required=True, metavar="AGE", help="e.g. 90d, 12w, 36h")
 
     demo = add("demo", help="the whole story end to end, in under a minute")
@@ -183,9 +183,13 @@ def _preflight_proxy(argv: list[str]) -> str | None:
     p.add_argument("--upstream")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8081)
-    p.add_argument("--ledger", default=DEFAULT_LEDGER_URL)
+    p.add_argument("--ledger")
     p.add_argument("--mode", default="reverse")
     known, _ = p.parse_known_args(argv)
+    if known.ledger is None:
+        from miready.certifier.ledger.base import DEFAULT_LEDGER_URL  # noqa: PLC0415
+
+        known.ledger = DEFAULT_LEDGER_URL
     try:
         if known.ledger:
             check_ledger(known.ledger)
@@ -246,6 +250,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         port_in_use,
     )
 
+    if hasattr(args, "ledger") and args.ledger is None:
+        from miready.certifier.ledger.base import DEFAULT_LEDGER_URL  # noqa: PLC0415
+
+        args.ledger = DEFAULT_LEDGER_URL
     try:
         if getattr(args, "ledger", None):
             check_ledger(args.ledger)

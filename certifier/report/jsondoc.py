@@ -12,9 +12,32 @@ SCHEMA_ID = "https://miready.dev/schemas/report.json"
 VERSION = 1
 
 
+# One-shot encoding without indent runs in C; json's indent=2 runs its pure-Python encoder, which
+# took 7 of 10 s at 1,000 apps over 10M calls. So the outer levels get a line per key, and the
+# values below them (an app's timeline, coverage, findings) one compact line each, encoded in C.
+INDENT_LEVELS = 3  # the document, its apps list, each app
+_compact = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+
+
 @FORMATS.register("json")
 def render_json(report: Report) -> str:
-    return json.dumps(to_document(report), indent=2, ensure_ascii=False) + "\n"
+    return _indented(to_document(report), INDENT_LEVELS, 0) + "\n"
+
+
+def _indented(value: Any, levels: int, level: int) -> str:
+    """``json.dumps(indent=2)`` down to ``levels`` levels, one compact line per deeper value."""
+    if levels == 0 or not value or not isinstance(value, dict | list):
+        return _compact(value)
+    pad = "\n" + "  " * (level + 1)
+    if isinstance(value, dict):
+        items = [
+            f"{_compact(str(k))}: {_indented(v, levels - 1, level + 1)}" for k, v in value.items()
+        ]
+        opening, closing = "{", "}"
+    else:
+        items = [_indented(v, levels - 1, level + 1) for v in value]
+        opening, closing = "[", "]"
+    return opening + pad + ("," + pad).join(items) + "\n" + "  " * level + closing
 
 
 def to_document(report: Report) -> dict[str, Any]:

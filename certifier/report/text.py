@@ -1,15 +1,21 @@
-"""The terminal report: a rich table of verdicts, then each rule hit of each app."""
+"""The terminal report: a table of verdicts, then each rule hit of each app.
+
+The text is built as plain lines (``report/table.py``); rich only colours it on a terminal.
+"""
 
 from __future__ import annotations
 
-import io
 import json
+import textwrap
+from typing import TYPE_CHECKING
 
 from miready.certifier.decision import Verdict
 from miready.certifier.report.formats import FORMATS
 from miready.certifier.report.model import AppReport, FindingReport, Report, stamp
-from rich.console import Console
-from rich.table import Table
+from miready.certifier.report.table import Column, render_table
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 STYLES = {
     Verdict.NOT_AFFECTED: "dim",
@@ -26,38 +32,53 @@ NARROW = 110  # console columns under which the summary drops to its essentials
 
 @FORMATS.register("text")
 def render_text(report: Report) -> str:
-    out = io.StringIO()
-    # No terminal codes when written to a file; rich adds them itself on a terminal (commands.py).
-    console = Console(file=out, width=WIDTH, color_system=None, highlight=False, soft_wrap=False)
-    write(console, report)
-    return out.getvalue()
+    # No terminal codes when written to a file; on a terminal `write` colours the same lines.
+    return "\n".join(lines(report, WIDTH)) + "\n"
 
 
 def write(console: Console, report: Report) -> None:
+    """The report on a rich console, at its width, each verdict in its colour."""
+    from rich.text import Text  # noqa: PLC0415 - rich loads only for a terminal
+
+    text = Text("\n".join(lines(report, console.width)))
+    for verdict, style in STYLES.items():
+        text.highlight_words([verdict.value], style)
+    text.highlight_words([report.pack.title], "bold")
+    console.print(text, soft_wrap=True)
+
+
+def _para(text: str, width: int) -> list[str]:
+    return textwrap.wrap(text, width, break_on_hyphens=False) or [""]
+
+
+def lines(report: Report, width: int) -> list[str]:
     pack = report.pack
-    console.print(
-        f"[bold]{pack.title}[/bold]  as of {stamp(report.as_of)}"
-        f"  window {pack.window_days} days  ledger {report.ledger_url}"
+    out = _para(
+        f"{pack.title}  as of {stamp(report.as_of)}"
+        f"  window {pack.window_days} days  ledger {report.ledger_url}",
+        width,
     )
-    console.print(pack.manifest.wording.policy)
+    out += _para(pack.manifest.wording.policy, width)
     # Below NARROW columns the table keeps what decides (app, verdict, dates, calls) and each
     # app's coverage and deprecated count move to its details, so nothing is squeezed empty.
-    narrow = console.width < NARROW
-    table = Table(show_lines=False)
-    table.add_column("App", min_width=14, ratio=1, overflow="fold")
-    table.add_column("Verdict", no_wrap=True)
-    table.add_column("Observed since", no_wrap=True)
-    table.add_column("Calls", no_wrap=True, justify="right")
+    narrow = width < NARROW
+    columns = [
+        Column("App", min_width=14),
+        Column("Verdict", no_wrap=True),
+        Column("Observed since", no_wrap=True),
+        Column("Calls", no_wrap=True, right=True),
+    ]
     if not narrow:
-        table.add_column("Deprecated", no_wrap=True, justify="right")
-    table.add_column("Eligible on", no_wrap=True)
+        columns.append(Column("Deprecated", no_wrap=True, right=True))
+    columns.append(Column("Eligible on", no_wrap=True))
     if not narrow:
-        table.add_column("Coverage (new/legacy)", min_width=20, ratio=2)
+        columns.append(Column("Coverage (new/legacy)", min_width=20))
+    rows = []
     for a in report.apps:
         d = a.decision
         cells = [
             a.app_id + (f"\n{a.name}" if a.name else ""),
-            f"[{STYLES[d.verdict]}]{d.verdict.value}[/]",
+            d.verdict.value,
             stamp(d.first_seen) or "never",
             str(d.calls_in_window),
         ]
@@ -66,13 +87,14 @@ def write(console: Console, report: Report) -> None:
         cells.append(d.eligible_on.isoformat() if d.eligible_on else "")
         if not narrow:
             cells.append(_coverage(a))
-        table.add_row(*cells)
-    console.print(table)
+        rows.append(cells)
+    out += render_table(columns, rows, width)
     for a in report.apps:
-        _details(console, a, with_summary=narrow)
+        out += _details(a, width, with_summary=narrow)
     counts = ", ".join(f"{n} {v}" for v, n in report.counts().items() if n)
-    verdict = "[green]ready[/]" if report.ready else "[red]not ready[/]"
-    console.print(f"{len(report.apps)} app(s): {counts or 'none'}: {verdict}")
+    verdict = "ready" if report.ready else "not ready"
+    out += _para(f"{len(report.apps)} app(s): {counts or 'none'}: {verdict}", width)
+    return out
 
 
 def _coverage(a: AppReport) -> str:
@@ -83,36 +105,42 @@ def _coverage(a: AppReport) -> str:
     )
 
 
-def _details(console: Console, a: AppReport, with_summary: bool = False) -> None:
+def _details(a: AppReport, width: int, with_summary: bool = False) -> list[str]:
     d = a.decision
-    style = STYLES[d.verdict]
-    console.print(f"\n[bold]{a.app_id}[/bold]: [{style}]{d.verdict.value}[/]. {d.reason}")
+    out = ["", *_para(f"{a.app_id}: {d.verdict.value}. {d.reason}", width)]
     if with_summary:
         deprecated = sum(p.deprecated for p in a.timeline)
         coverage = _coverage(a).replace("\n", "; ") or "none"
-        console.print(f"deprecated calls: {deprecated}; coverage (new/legacy): {coverage}")
+        out += _para(f"deprecated calls: {deprecated}; coverage (new/legacy): {coverage}", width)
     if a.blocking_findings:
-        _findings(console, a.blocking_findings)
+        out += _findings(a.blocking_findings, width)
     if a.advisory_findings:
-        console.print("Advisory (never blocks):")
-        _findings(console, a.advisory_findings)
+        out.append("Advisory (never blocks):")
+        out += _findings(a.advisory_findings, width)
+    return out
 
 
-def _findings(console: Console, findings: tuple[FindingReport, ...]) -> None:
-    table = Table(show_lines=True)
-    table.add_column("Rule")
-    table.add_column("Calls", justify="right")
-    table.add_column("First / last seen", no_wrap=True)
-    table.add_column("Per day")
-    table.add_column("Example / replacement")
+FINDING_COLUMNS = [
+    Column("Rule"),
+    Column("Calls", right=True),
+    Column("First / last seen", no_wrap=True),
+    Column("Per day"),
+    Column("Example / replacement"),
+]
+
+
+def _findings(findings: tuple[FindingReport, ...], width: int) -> list[str]:
+    rows = []
     for f in findings:
         per_day = ", ".join(f"{day:%m-%d}: {n}" for day, n in sorted(f.hits.per_day.items()))
         example = json.dumps(f.example, separators=(",", ":")) if f.example is not None else "-"
-        table.add_row(
-            f"{f.rule.id}\n{f.rule.title}\n{f.endpoint}\n{f.documentation_url}",
-            str(f.hits.count),
-            f"{stamp(f.hits.first_at)}\n{stamp(f.hits.last_at)}",
-            per_day,
-            f"{example}\n-> " + "\n-> ".join(f.replacements),
+        rows.append(
+            [
+                f"{f.rule.id}\n{f.rule.title}\n{f.endpoint}\n{f.documentation_url}",
+                str(f.hits.count),
+                f"{stamp(f.hits.first_at)}\n{stamp(f.hits.last_at)}",
+                per_day,
+                f"{example}\n-> " + "\n-> ".join(f.replacements),
+            ]
         )
-    console.print(table)
+    return render_table(FINDING_COLUMNS, rows, width, show_lines=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from aiohttp import web
@@ -50,7 +51,7 @@ def no_content() -> web.Response:
     return web.Response(status=204)
 
 
-def paginate(request: web.Request, items: list[Any]) -> tuple[list[Any], dict[str, str]]:
+def paginate(request: web.Request, items: Sequence[Any]) -> tuple[list[Any], dict[str, str]]:
     """One page of `items` plus `X-Total-Count` and a `Link` header (first, prev, next, last)."""
     q = query(request)
     page, per_page = int(q.get("page", 1)), int(q.get("per_page", 30))
@@ -68,7 +69,8 @@ def paginate(request: web.Request, items: list[Any]) -> tuple[list[Any], dict[st
         links.append(link(page + 1, "next"))
     links.append(link(last, "last"))
     start = (page - 1) * per_page
-    return items[start : start + per_page], {"X-Total-Count": str(total), "Link": ", ".join(links)}
+    headers = {"X-Total-Count": str(total), "Link": ", ".join(links)}
+    return list(items[start : start + per_page]), headers
 
 
 def shown(request: web.Request, data: Any) -> Any:
@@ -83,8 +85,19 @@ def respond(
 
 
 def listing(
-    request: web.Request, views: list[dict[str, Any]], q_keys: tuple[str, ...] = ()
+    request: web.Request,
+    views: Sequence[dict[str, Any]],
+    q_keys: tuple[str, ...] = (),
+    view: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+    id_ordered: bool = False,
 ) -> web.Response:
-    """A list answer: the common filters, one page with its headers, then `fields`."""
-    page, headers = paginate(request, filters.apply(views, query(request), q_keys))
+    """A list answer: the common filters, one page with its headers, then `fields`.
+
+    With `view`, `views` are the stored records and only the page's are turned into views: the
+    filters then must not need a view's fields (`q_keys` empty), and the cost follows the page.
+    """
+    found = filters.apply(views, query(request), q_keys, id_ordered=id_ordered)
+    page, headers = paginate(request, found)
+    if view is not None:
+        page = [view(item) for item in page]
     return respond(request, page, headers=headers)

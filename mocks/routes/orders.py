@@ -28,7 +28,10 @@ def view(request: web.Request, order: dict) -> dict:
 @routes.get("/orders", name="listOrders")
 async def list_orders(request: web.Request) -> web.Response:
     orders = state.list_orders(store(request), query(request))
-    return listing(request, [view(request, o) for o in orders], Q_KEYS)
+    if query(request).get("q"):  # `q` searches the view's customer: every order's view
+        return listing(request, [view(request, o) for o in orders], Q_KEYS)
+    # id, created_at and updated_at read the same in the order and its view: views per page only
+    return listing(request, orders, view=lambda o: view(request, o), id_ordered=True)
 
 
 @routes.post("/orders", name="createOrder")

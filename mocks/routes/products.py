@@ -2,15 +2,15 @@
 
 from aiohttp import web
 from miready.mocks.errors import NotFound
-from miready.mocks.routes.common import body, listing, ok, path, platform, respond, store
+from miready.mocks.routes.common import body, listing, ok, path, platform, query, respond, store
 from miready.mocks.state import catalog, images
 from miready.mocks.state.stock import variant_view
 
 routes = web.RouteTableDef()
 
 
-def _product(request: web.Request, product: dict) -> dict:
-    view = catalog.product_view(store(request), product)
+def _product(request: web.Request, product: dict, variants: list[dict] | None = None) -> dict:
+    view = catalog.product_view(store(request), product, variants)
     view["images"] = images.images_of(store(request), product["id"])
     return view
 
@@ -21,8 +21,16 @@ def _variants(request: web.Request, product_id: int) -> list[dict]:
 
 @routes.get("/products", name="listProducts")
 async def list_products(request: web.Request) -> web.Response:
-    views = [_product(request, p) for _, p in sorted(store(request).products.items())]
-    return listing(request, views, ("name", "variants.sku"))
+    products = [p for _, p in sorted(store(request).products.items())]
+    grouped = catalog.variants_by_product(store(request))
+
+    def view(p: dict) -> dict:
+        return _product(request, p, grouped.get(p["id"], []))
+
+    if query(request).get("q"):  # `q` searches the views' variants: every product's view
+        return listing(request, [view(p) for p in products], ("name", "variants.sku"))
+    # id, created_at and updated_at read the same in the product and its view
+    return listing(request, products, view=view, id_ordered=True)
 
 
 @routes.post("/products", name="createProduct")

@@ -22,14 +22,24 @@ def _localized(value: Any) -> dict[str, str]:
     return {"es": value} if isinstance(value, str) else dict(value)
 
 
-def product_view(store: Store, product: dict[str, Any]) -> dict[str, Any]:
+def product_view(
+    store: Store, product: dict[str, Any], variants: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """The product with its variants; a list passes `variants` from `variants_by_product`."""
+    if variants is None:
+        variants = variants_of(store, product["id"])
     view = dict(product)
-    view["variants"] = [
-        stock.variant_view(store, v)
-        for v in sorted(store.variants.values(), key=lambda v: (v["position"], v["id"]))
-        if v["product_id"] == product["id"]
-    ]
+    ordered = sorted(variants, key=lambda v: (v["position"], v["id"]))
+    view["variants"] = [stock.variant_view(store, v) for v in ordered]
     return view
+
+
+def variants_by_product(store: Store) -> dict[int, list[dict[str, Any]]]:
+    """Every product's variants in one pass over the store (not one pass per product listed)."""
+    grouped: dict[int, list[dict[str, Any]]] = {}
+    for v in store.variants.values():
+        grouped.setdefault(v["product_id"], []).append(v)
+    return grouped
 
 
 def variants_of(store: Store, product_id: int) -> list[dict[str, Any]]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from miready.mocks.clock import parse_time
@@ -50,14 +51,28 @@ def matches_q(record: dict[str, Any], q: str, keys: Iterable[str]) -> bool:
     )
 
 
+def _id(record: dict[str, Any]) -> int:
+    return int(record["id"])
+
+
 def apply(
-    records: list[dict[str, Any]], query: dict[str, Any], q_keys: Iterable[str] = ()
-) -> list[dict[str, Any]]:
-    """`since_id`, the four date bounds and `q` (when the resource names keys to search)."""
+    records: Sequence[dict[str, Any]],
+    query: dict[str, Any],
+    q_keys: Iterable[str] = (),
+    id_ordered: bool = False,
+) -> Sequence[dict[str, Any]]:
+    """`since_id`, the four date bounds and `q` (when the resource names keys to search).
+
+    With no filter asked for, `records` itself; `id_ordered` records find `since_id` by bisection
+    and keep it a slice, so an unfiltered page never reads the whole list.
+    """
     out = records
     since = query.get("since_id")
     if since is not None:
-        out = [r for r in out if int(r["id"]) > since]
+        if id_ordered:
+            out = out[bisect_right(out, since, key=_id) :]
+        else:
+            out = [r for r in out if int(r["id"]) > since]
     for param, key, sign in DATE_BOUNDS:
         if query.get(param):
             bound = parse_time(query[param])

@@ -48,6 +48,8 @@ class Store:
     # (variant_id, location_id) -> {id, variant_id, location_id, stock, created_at, updated_at}
     levels: dict[tuple[int, str], dict[str, Any]] = field(default_factory=dict)
     orders: dict[int, dict[str, Any]] = field(default_factory=dict)
+    # The order ids in ascending order, kept by `orders.orders_by_id` (lists read a slice of it)
+    order_ids: list[int] = field(default_factory=list, repr=False, compare=False)
     fulfillment_orders: dict[str, dict[str, Any]] = field(default_factory=dict)
     draft_orders: dict[int, dict[str, Any]] = field(default_factory=dict)
     webhooks: dict[int, dict[str, Any]] = field(default_factory=dict)
