@@ -73,6 +73,7 @@ def build_record(state: CallState, status: int, latency_ms: float) -> CallRecord
         findings=tuple(dict.fromkeys(f.rule_id for f in state.findings)),
         examples=examples,
         source="proxy",
+        test_id=state.test_id,
     )
 
 
