@@ -12,11 +12,13 @@ from miready.proxy.matcher import OperationMatcher
 from miready.proxy.policy import DeprecationPolicy
 from miready.proxy.recorder import Recorder, Writer, default_writer_factory
 from miready.proxy.status import StatusEndpoint
+from miready.proxy.testid import TestAttribution
 from miready.proxy.translator import Translator
+from miready.proxy.upstream_tls import UpstreamTls
 
 
 def default_addons(writer_factory: Any = default_writer_factory) -> list[Any]:
-    """status -> match -> identify -> classify -> enforce/warn -> translate -> links -> record.
+    """status, match, test id, identify, classify, enforce/warn, translate, links, record, TLS.
 
     mitmproxy calls each hook on the addons in this order, so every addon finds the work of the
     ones before it in the flow's ``CallState``.
@@ -27,12 +29,14 @@ def default_addons(writer_factory: Any = default_writer_factory) -> list[Any]:
         AdminGuard(),
         StatusEndpoint(recorder, classifier),
         OperationMatcher(),
+        TestAttribution(),
         AppIdentifier(),
         classifier,
         DeprecationPolicy(classifier),
         Translator(),
         UpstreamLinks(),
         recorder,
+        UpstreamTls(),
     ]
 
 
