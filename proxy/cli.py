@@ -37,6 +37,13 @@ def build_parser(prog: str = "python -m proxy") -> argparse.ArgumentParser:
     p.add_argument("--no-introspect", action="store_true", help="never ask the store about tokens")
     p.add_argument("--sunset", help="ISO date for Sunset headers when a rule has no deadline")
     p.add_argument("--clock-file", help="simulated clock: a file holding an ISO 8601 instant")
+    p.add_argument("--test-file", help="a file holding the running pytest node id (the plugin's)")
+    p.add_argument("--upstream-ca", help="PEM file of CAs to trust for the upstream's certificate")
+    p.add_argument(
+        "--upstream-insecure",
+        action="store_true",
+        help="do not verify the upstream's certificate (INSECURE: for local experiments only)",
+    )
     return p
 
 
@@ -60,6 +67,11 @@ def main(argv: Sequence[str] | None = None, prog: str = "python -m proxy") -> in
             introspect=not args.no_introspect,
             sunset=args.sunset,
             clock_file=args.clock_file,
+            extra_settings={
+                "miready_test_file": args.test_file or "",
+                "miready_upstream_ca": args.upstream_ca or "",
+                "miready_upstream_insecure": args.upstream_insecure,
+            },
         )
     except KeyboardInterrupt:
         return 130

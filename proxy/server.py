@@ -53,6 +53,7 @@ def run_proxy(
     introspect: bool = True,
     sunset: str | None = None,
     clock_file: str | None = None,
+    extra_settings: dict[str, object] | None = None,
 ) -> None:
     """Serve until SIGINT/SIGTERM, then drain the ledger queue and return.
 
@@ -77,6 +78,7 @@ def run_proxy(
             introspect=introspect,
             sunset=sunset,
             clock_file=clock_file,
+            extra_settings=extra_settings,
         )
     )
 
@@ -97,6 +99,7 @@ async def _serve(
     introspect: bool,
     sunset: str | None,
     clock_file: str | None = None,
+    extra_settings: dict[str, object] | None = None,
 ) -> None:
     options = make_options(mode=mode, upstream=upstream, host=host, port=port, confdir=confdir)
     settings: dict[str, object] = {
@@ -111,6 +114,7 @@ async def _serve(
         settings["miready_sunset"] = sunset
     if clock_file:
         settings["miready_clock_file"] = clock_file
+    settings.update(extra_settings or {})
 
     def on_listening(listen_host: str, listen_port: int) -> None:
         shown = f"[{listen_host}]" if ":" in listen_host else listen_host
