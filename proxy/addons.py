@@ -15,10 +15,11 @@ from miready.proxy.status import StatusEndpoint
 from miready.proxy.testid import TestAttribution
 from miready.proxy.translator import Translator
 from miready.proxy.upstream_tls import UpstreamTls
+from miready.proxy.via import ViaHeader
 
 
 def default_addons(writer_factory: Any = default_writer_factory) -> list[Any]:
-    """status, match, test id, identify, classify, enforce/warn, translate, links, record, TLS.
+    """status, match, test id, via, identify, classify, enforce/warn, translate, links, record, TLS.
 
     mitmproxy calls each hook on the addons in this order, so every addon finds the work of the
     ones before it in the flow's ``CallState``.
@@ -30,6 +31,7 @@ def default_addons(writer_factory: Any = default_writer_factory) -> list[Any]:
         StatusEndpoint(recorder, classifier),
         OperationMatcher(),
         TestAttribution(),
+        ViaHeader(),
         AppIdentifier(),
         classifier,
         DeprecationPolicy(classifier),
