@@ -66,6 +66,12 @@ def parse_apps_file(path: str | Path) -> dict[str, AppIdentity]:
     return apps
 
 
+def forward_mode() -> bool:
+    """A forward (regular) proxy reaches any origin, real platforms included: it never asks one
+    about tokens, a request the app did not make (use an apps file there)."""
+    return any(str(m).startswith("regular") for m in ctx.options.mode)
+
+
 def identity_from_introspection(tid: str, body: Any) -> AppIdentity | None:
     if not isinstance(body, dict) or not body.get("app_id"):
         return None
@@ -111,8 +117,9 @@ class AppIdentifier:
             bool,
             True,
             "Ask the store who a token belongs to with GET /_mock/tokens/<token_id> (the mock "
-            "platform's admin API). Answers are cached; a store without the endpoint is asked "
-            "again only every 30 seconds.",
+            "platform's admin API), in reverse mode only: a forward proxy never asks an origin. "
+            "Answers are cached; a store without the endpoint is asked again only every 30 "
+            "seconds. Turn it off (--no-introspect) in front of a real platform.",
         )
         loader.add_option(
             "miready_introspect_timeout_ms",
@@ -155,7 +162,7 @@ class AppIdentifier:
         tid = token_id(token)
         del token  # the token itself goes no further
         known = self.apps.get(tid)
-        if known is None and self.introspect:
+        if known is None and self.introspect and not forward_mode():
             known = await self._lookup(base_url(flow), tid)
         if known is not None:
             return known if known.store_id else _with_store(known, store_id)
