@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
 import time
 from collections.abc import Mapping
@@ -66,10 +67,19 @@ def parse_apps_file(path: str | Path) -> dict[str, AppIdentity]:
     return apps
 
 
-def forward_mode() -> bool:
-    """A forward (regular) proxy reaches any origin, real platforms included: it never asks one
-    about tokens, a request the app did not make (use an apps file there)."""
-    return any(str(m).startswith("regular") for m in ctx.options.mode)
+def may_introspect(flow: http.HTTPFlow) -> bool:
+    """Reverse mode asks its one upstream; a forward (regular) proxy reaches any origin, real
+    platforms included, so it asks only a loopback origin (a local mock), never a request the
+    app did not make to anyone else (use an apps file there)."""
+    if not any(str(m).startswith("regular") for m in ctx.options.mode):
+        return True
+    host = flow.request.host
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def identity_from_introspection(tid: str, body: Any) -> AppIdentity | None:
@@ -117,7 +127,7 @@ class AppIdentifier:
             bool,
             True,
             "Ask the store who a token belongs to with GET /_mock/tokens/<token_id> (the mock "
-            "platform's admin API), in reverse mode only: a forward proxy never asks an origin. "
+            "platform's admin API), in reverse mode, or of a loopback origin in forward mode. "
             "Answers are cached; a store without the endpoint is asked again only every 30 "
             "seconds. Turn it off (--no-introspect) in front of a real platform.",
         )
@@ -162,7 +172,7 @@ class AppIdentifier:
         tid = token_id(token)
         del token  # the token itself goes no further
         known = self.apps.get(tid)
-        if known is None and self.introspect and not forward_mode():
+        if known is None and self.introspect and may_introspect(flow):
             known = await self._lookup(base_url(flow), tid)
         if known is not None:
             return known if known.store_id else _with_store(known, store_id)
