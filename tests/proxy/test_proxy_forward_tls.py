@@ -263,3 +263,19 @@ def test_forward_mode__upstream_ca_missing__should_answer_a_json_502_naming_the_
     assert reply.content_type == "application/json"
     assert reply.body["code"] == 502
     assert "certificate" in reply.body["description"].lower()
+
+
+@pytest.mark.parametrize(
+    ("host", "asked"),
+    [("platform.example.com", False), ("127.0.0.1", True), ("localhost", True)],
+)
+async def test_forward_mode__token_introspection__should_ask_only_a_loopback_origin(
+    make_pipeline, new_flow, host: str, asked: bool
+):
+    with make_pipeline(miready_introspect=True, mode=["regular"]) as p:
+        flow = new_flow("GET", "/v1/1/orders")
+        flow.request.host = host
+        await p.run(flow)
+
+    lookups = [c for c in p.upstream.calls if "/_mock/tokens/" in c[1]]
+    assert (len(lookups) > 0) == asked
