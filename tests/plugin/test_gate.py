@@ -198,3 +198,38 @@ def test_gate__calls_that_skip_the_proxy__should_warn_and_fail_under_require_cal
     xml = JUnitXml.fromfile(str(pytester.path / "gate.xml"))
     assert xml.tests == 3  # calls_recorded + the two tests
     assert xml.failures == 1
+
+
+ENFORCED_SUITE = textwrap.dedent(
+    """
+    import urllib.error
+    import urllib.request
+
+
+    def test_enforced(miready_proxy):
+        request = urllib.request.Request(
+            miready_proxy.api_url + "/products/20/variants/201",
+            data=b'{"stock": 12}',
+            method="PUT",
+            headers={
+                "Authentication": f"bearer {miready_proxy.token}",
+                "User-Agent": "PolicyTestApp",
+                "Content-Type": "application/json",
+            },
+        )
+        try:
+            urllib.request.urlopen(request, timeout=30)
+        except urllib.error.HTTPError as e:
+            assert e.code == 410
+        else:
+            raise AssertionError("the deprecated call went through")
+    """
+)
+
+
+def test_gate__policy_option__should_reach_the_proxy(pytester: pytest.Pytester):
+    pytester.makepyfile(test_policy=ENFORCED_SUITE)
+
+    result = pytester.runpytest_subprocess("--miready-policy=enforce")
+
+    result.assert_outcomes(passed=1)
