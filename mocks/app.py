@@ -23,8 +23,8 @@ from miready.mocks.keys import (
     platform_key,
     rate_limiter_key,
     readiness_key,
-    webhook_delivery_key,
     traffic_key,
+    webhook_delivery_key,
 )
 from miready.mocks.methods import PathMethods
 from miready.mocks.middlewares import (
