@@ -23,6 +23,7 @@ from miready.mocks.keys import (
     platform_key,
     rate_limiter_key,
     readiness_key,
+    traffic_key,
     webhook_delivery_key,
 )
 from miready.mocks.methods import PathMethods
@@ -43,6 +44,8 @@ from miready.mocks.routes import merchant as merchant_routes
 from miready.mocks.routes import oauth as oauth_routes
 from miready.mocks.state import snapshot
 from miready.mocks.state.platform import Platform
+from miready.mocks.traffic import Traffic
+from miready.mocks.via import traffic_middleware
 
 SAMPLE_FIXTURE = Path(__file__).resolve().parent / "fixtures" / "sample.yaml"
 
@@ -64,6 +67,7 @@ def create_app(config: MockConfig | None = None) -> web.Application:
     app = web.Application(
         client_max_size=config.max_body_bytes,
         middlewares=[
+            traffic_middleware,
             error_middleware,
             admin_guard_middleware,
             method_middleware,
@@ -90,6 +94,7 @@ def create_app(config: MockConfig | None = None) -> web.Application:
     app[delivery_tasks_key] = set()
     app[deliveries_key] = []
     app[own_ports_key] = set()
+    app[traffic_key] = Traffic()
     add_api_routes(app)
     app.add_routes(admin.routes)
     app.add_routes(store_admin.routes)

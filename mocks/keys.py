@@ -12,6 +12,7 @@ from miready.mocks.faults import FaultInjector
 from miready.mocks.methods import PathMethods
 from miready.mocks.operations import OperationSpec
 from miready.mocks.state.platform import Installation, Platform, Store
+from miready.mocks.traffic import Traffic
 
 if TYPE_CHECKING:
     from miready.mocks.delivery import WebhookDelivery
@@ -30,6 +31,7 @@ delivery_tasks_key = web.AppKey("delivery_tasks_key", set[asyncio.Task[None]])
 deliveries_key = web.AppKey("deliveries_key", list[dict[str, Any]])
 # the ports the mock serves on (filled as it starts and as requests arrive): webhooks skip them
 own_ports_key = web.AppKey("own_ports_key", set[int])
+traffic_key = web.AppKey("traffic_key", Traffic)
 
 # The platform's other side (issue 13): delivery queue, rate limits, OAuth, readiness warnings.
 # Typed by annotation only: those modules import this one.

@@ -12,12 +12,16 @@ from miready.proxy.matcher import OperationMatcher
 from miready.proxy.policy import DeprecationPolicy
 from miready.proxy.recorder import Recorder, Writer, default_writer_factory
 from miready.proxy.status import StatusEndpoint
+from miready.proxy.testid import TestAttribution
 from miready.proxy.timeout import UpstreamTimeout
 from miready.proxy.translator import Translator
+from miready.proxy.upstream_tls import UpstreamTls
+from miready.proxy.via import ViaHeader
 
 
 def default_addons(writer_factory: Any = default_writer_factory) -> list[Any]:
-    """status, start, observe, identify, enforce/warn, translate, links, timeout, record.
+    """guard, status, start, test id, via, observe, identify, enforce/warn, translate, links,
+    timeout, record, upstream TLS.
 
     mitmproxy calls each hook on the addons in this order, so every addon finds the work of the
     ones before it in the flow's ``CallState``.
@@ -28,6 +32,8 @@ def default_addons(writer_factory: Any = default_writer_factory) -> list[Any]:
         AdminGuard(),
         StatusEndpoint(recorder, classifier),
         OperationMatcher(),
+        TestAttribution(),
+        ViaHeader(),
         classifier,
         AppIdentifier(),
         DeprecationPolicy(classifier),
@@ -35,6 +41,7 @@ def default_addons(writer_factory: Any = default_writer_factory) -> list[Any]:
         UpstreamLinks(),
         UpstreamTimeout(),
         recorder,
+        UpstreamTls(),
     ]
 
 

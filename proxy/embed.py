@@ -17,7 +17,7 @@ from mitmproxy import ctx, hooks, http
 from mitmproxy.net.http import http1, status_codes
 from mitmproxy.options import Options
 from mitmproxy.proxy.layers import http as http_layers
-from mitmproxy.proxy.layers.http import _http1
+from mitmproxy.proxy.layers.http import _http1, _http2
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +58,8 @@ def install_json_error_pages() -> None:
     process runs one proxy only, so the change cannot leak into anyone else's.
     """
     _http1.make_error_response = json_error_response
+    _http2.format_error = _h2_error_body
+    _http2.BufferedH2Connection = _JsonErrorH2Connection
     stream = http_layers.HttpStream
     if not getattr(stream.handle_protocol_error, "_miready", False):
         original = stream.handle_protocol_error
@@ -162,3 +164,37 @@ def create_master(
     # defaults included, so they are told about all of them.
     master.addons.trigger(hooks.ConfigureHook({k for k in options.keys() if k.startswith(PREFIX)}))
     return master
+
+
+def _h2_error_body(status_code: int, message: str) -> bytes:
+    """The HTTP/1 error's JSON body, for HTTP/2 streams: one builder for both protocols."""
+    return json_error_response(status_code, message).split(b"\r\n\r\n", 1)[1]
+
+
+class _JsonErrorH2Connection(_http2.BufferedH2Connection):
+    """mitmproxy's HTTP/2 error answers with the JSON body's status and content type.
+
+    mitmproxy sends an error stream as fixed headers (``content-type: text/html``) and then
+    ``format_error``'s body; the headers are held back until the body says what it is.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._error_heads: set[int] = set()
+
+    def send_headers(self, stream_id: int, headers: Any, *args: Any, **kwargs: Any) -> None:
+        names = {bytes(k).lower(): bytes(v) for k, v in headers}
+        if names.get(b"content-type") == b"text/html" and names.get(b"server", b"").startswith(
+            b"mitmproxy"
+        ):
+            self._error_heads.add(stream_id)
+            return
+        super().send_headers(stream_id, headers, *args, **kwargs)
+
+    def send_data(self, stream_id: int, data: bytes, *args: Any, **kwargs: Any) -> None:
+        if stream_id in self._error_heads:
+            self._error_heads.discard(stream_id)
+            status = json.loads(data).get("code", 502)
+            heads = [(b":status", b"%d" % status), (b"content-type", b"application/json")]
+            super().send_headers(stream_id, heads)
+        super().send_data(stream_id, data, *args, **kwargs)

@@ -29,6 +29,7 @@ class CallState:
     action: str | None = None  # what the policy did: "warned", "enforced", "translated"
     internal: bool = False  # answered by the proxy about itself (status endpoint): not recorded
     upstream_error: str | None = None
+    test_id: str | None = None  # the pytest node id running when the call came (proxy.testid)
 
     @property
     def match(self) -> Match | None:

@@ -7,6 +7,7 @@ token, an invalid one, one the store does not know, or to an admin path is unide
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
 import os
 import time
@@ -60,6 +61,21 @@ def parse_apps_file(path: str | Path) -> dict[str, AppIdentity]:
     return apps
 
 
+def may_introspect(flow: http.HTTPFlow) -> bool:
+    """Reverse mode asks its one upstream; a forward (regular) proxy reaches any origin, real
+    platforms included, so it asks only a loopback origin (a local mock), never a request the
+    app did not make to anyone else (use an apps file there)."""
+    if not any(str(m).startswith("regular") for m in ctx.options.mode):
+        return True
+    host = flow.request.host
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 def identity_from_introspection(tid: str, body: Any) -> AppIdentity | None:
     if not isinstance(body, dict) or not body.get("app_id"):
         return None
@@ -104,8 +120,9 @@ class AppIdentifier:
             bool,
             True,
             "Ask the store who a token belongs to with GET /_mock/tokens/<token_id> (the mock "
-            "platform's admin API). Answers are cached; a store without the endpoint is asked "
-            "again only every 30 seconds.",
+            "platform's admin API), in reverse mode, or of a loopback origin in forward mode. "
+            "Answers are cached; a store without the endpoint is asked again only every 30 "
+            "seconds. Turn it off (--no-introspect) in front of a real platform.",
         )
         loader.add_option(
             "miready_introspect_timeout_ms",
@@ -145,15 +162,17 @@ class AppIdentifier:
         state = call_state(flow)
         if state is None or state.internal:
             return
-        state.app = await self.identify(state.observation, base_url(flow))
+        state.app = await self.identify(state.observation, base_url(flow), may_introspect(flow))
 
-    async def identify(self, obs: Observation | None, base: str) -> AppIdentity:
+    async def identify(
+        self, obs: Observation | None, base: str, introspect: bool = True
+    ) -> AppIdentity:
         if obs is None or obs.admin or obs.token_id is None or not obs.token_valid:
             return unidentified(obs.token_id if obs else None)
         tid = obs.token_id
         store_id = obs.match.store_id if obs.match else None
         known: AppIdentity | str | None = self.apps.get(tid)
-        if known is None and self.introspect:
+        if known is None and self.introspect and introspect:
             known = await self._lookup(base, tid)
         if known == _UNKNOWN:
             return unidentified(tid)

@@ -20,6 +20,7 @@ from typing import Any
 from urllib.request import urlopen
 
 from miready.proxy import ADMIN_TOKEN_ENV, STATUS_PATH
+from miready.proxy.lifeline import DIR_ENV, FD_ENV
 
 STOP_TIMEOUT = 20.0
 
@@ -69,6 +70,7 @@ class ProxyProcess:
         self._proc: subprocess.Popen[bytes] | None = None
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self._log_path: Path | None = None
+        self._lifeline: int | None = None  # write end: the child exits when it closes
 
     @property
     def url(self) -> str:
@@ -103,15 +105,21 @@ class ProxyProcess:
         env.setdefault("PYTHONUNBUFFERED", "1")
         if self.options.get("miready_admin_token"):
             env[ADMIN_TOKEN_ENV] = self.options["miready_admin_token"]
-        with self._log_path.open("wb") as log:
-            self._proc = subprocess.Popen(
-                self.command(port_file, confdir),
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                env=env,
-                cwd=str(tmp),
-            )
+        read_end, self._lifeline = os.pipe()
+        env[FD_ENV], env[DIR_ENV] = str(read_end), str(tmp)
+        try:
+            with self._log_path.open("wb") as log:
+                self._proc = subprocess.Popen(
+                    self.command(port_file, confdir),
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    stdin=subprocess.DEVNULL,
+                    env=env,
+                    cwd=str(tmp),
+                    pass_fds=(read_end,),
+                )
+        finally:
+            os.close(read_end)
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
             if port_file.exists():
@@ -157,6 +165,9 @@ class ProxyProcess:
                 proc.kill()
                 proc.wait(5)
         self.returncode = proc.returncode
+        if self._lifeline is not None:
+            os.close(self._lifeline)
+            self._lifeline = None
         self._proc = None
         self.port = None
         return self.returncode

@@ -14,6 +14,7 @@ import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
+from dataclasses import replace
 from typing import Any, Protocol
 
 from miready.certifier.ledger.records import CallRecord
@@ -57,9 +58,10 @@ def build_record(state: CallState, status: int, latency_ms: float) -> CallRecord
         raise ValueError("the call was never observed (no rule pack loaded?)")
     if state.upstream_error == UPSTREAM_TIMEOUT:
         status = GATEWAY_TIMEOUT
-    return build_call_record(
+    record = build_call_record(
         state.observation, state.app, at=state.at, status=status, latency_ms=latency_ms
     )
+    return replace(record, test_id=state.test_id) if state.test_id else record
 
 
 class Recorder:

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp
+from miready.proxy.via import VIA
 from mitmproxy import http
 
 # Headers the proxy copies from the app's request onto its own side calls: the app's credentials
@@ -60,6 +61,7 @@ class UpstreamClient:
         """One request; raises ``aiohttp.ClientError`` or ``TimeoutError`` if the store is away."""
         data = None
         hdrs = dict(headers or {})
+        hdrs.setdefault("Via", VIA)  # a side call on an app's behalf is not a direct call
         if json_body is not None:
             data = json.dumps(json_body).encode()
             hdrs["Content-Type"] = "application/json"

@@ -170,7 +170,9 @@ def make_pipeline() -> Iterator[Callable[..., Any]]:
             if hasattr(addon, "client"):
                 addon.client = upstream
         with taddons.context(*addons) as tctx:
-            settings = {"miready_ledger": "fake://ledger", "miready_introspect": False}
+            # The flows' mode (make_flow), unless a test asks for another.
+            settings = {"mode": [f"reverse:{UPSTREAM}"]}
+            settings.update({"miready_ledger": "fake://ledger", "miready_introspect": False})
             settings.update(options)
             tctx.options.update(**settings)
             keys = {k for k in tctx.options.keys() if k.startswith("miready_")}
