@@ -169,13 +169,13 @@ class MireadySession:
 
             store = self.store(fixture, source)
             ledger = self.tmp / f"ledger-{len(self.proxies)}.db"
-            args = ["--test-file", str(self.test_file)]
             process = ProxyProcess(
                 store.url,
                 ledger_url=f"sqlite:///{ledger}",
                 policy=self.settings.policy,
                 rules=self.settings.rules,
-                extra_args=args,
+                options={"miready_test_file": str(self.test_file)},
+                admin_token=store.server.admin_token,
             )
             with exported(store.server.admin_token):  # for the proxy's token introspection
                 process.start()

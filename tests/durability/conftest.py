@@ -20,7 +20,7 @@ import pytest
 import yaml
 from aiohttp import web
 from miready.certifier.ledger import open_ledger
-from miready.contracts.redaction import token_id
+from miready.contracts.tokens import token_id
 
 # 2xx statuses a response may carry a body with (204 and 205 may not).
 STATUSES = [s for s in range(200, 300) if s not in (204, 205)]

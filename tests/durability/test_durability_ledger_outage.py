@@ -33,7 +33,7 @@ def proxy_for(store_url: str, ledger_url: str, directory: Path) -> ProxyProcess:
         ledger_url=ledger_url,
         apps_file=directory / "apps.yaml",
         confdir=directory / "conf",  # the journal of a PostgreSQL ledger lives here
-        extra_args=["--no-introspect"],
+        options={"miready_introspect": False},
         startup_timeout=DEADLINE_S,
     )
 

@@ -34,7 +34,7 @@ def proxy_for(store_url: str, directory: Path, tokens_file: Path) -> ProxyProces
         store_url,
         ledger_url=f"sqlite:///{directory / 'ledger.db'}",
         apps_file=tokens_file,
-        extra_args=["--no-introspect"],
+        options={"miready_introspect": False},
         startup_timeout=DEADLINE_S,
     )
 

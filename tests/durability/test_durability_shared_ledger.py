@@ -66,7 +66,7 @@ def test__four_proxies_and_four_importers_on_one_postgres_ledger__should_count_e
     groups = [dict(list(tokens.items())[i::PROXIES]) for i in range(PROXIES)]
     proxies = [
         ProxyProcess(store.url, ledger_url=shared_url, apps_file=tmp_path / "apps.yaml",
-                     confdir=tmp_path / f"conf-{i}", extra_args=["--no-introspect"],
+                     confdir=tmp_path / f"conf-{i}", options={"miready_introspect": False},
                      startup_timeout=DEADLINE_S)
         for i in range(PROXIES)
     ]  # fmt: skip

@@ -219,7 +219,7 @@ def test__warnings_from_a_ledger_filled_by_the_proxy__should_name_the_legacy_app
         MockServer(config=config) as mock,
         exported(mock.admin_token),  # the proxy asks the mock who a token is with it
         ProxyProcess(
-            mock.url, ledger_url=ledger, extra_args=["--clock-file", str(clock_file)]
+            mock.url, ledger_url=ledger, options={"miready_clock_file": str(clock_file)}
         ) as proxy,
     ):
         legacy = AppClient(proxy.url + "/v1/1", "demo-legacy-token-0001", "LegacyApp (l@x.io)")

@@ -218,7 +218,7 @@ def test_forward_mode__upstream_ca_given__should_relay_record_and_certify_the_ca
         mode="regular",
         confdir=confdir,
         ledger_url=ledger,
-        extra_args=["--upstream-ca", str(ca_pem)],
+        options={"miready_upstream_ca": str(ca_pem)},
     )
     with proxy as p:
         locations = fetch(
