@@ -7,6 +7,16 @@ from typing import Any
 
 from miready.mocks.keys import config_key
 
+# A valid location address, for tests that create locations.
+ADDRESS = {
+    "zipcode": "1",
+    "street": "S",
+    "city": "C",
+    "province": {"code": "P", "name": "P"},
+    "region": {"code": "R", "name": "R"},
+    "country": {"code": "AR", "name": "Argentina"},
+}
+
 READY = "demo-ready-token-0002"  # every scope
 LEGACY = "demo-legacy-token-0001"  # products + orders only
 STORE = "/v1/1"

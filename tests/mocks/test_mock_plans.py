@@ -4,16 +4,7 @@ from __future__ import annotations
 
 import pytest
 from miready.mocks.plans import platform_limits
-from mockapi import Api  # type: ignore[import-not-found]
-
-ADDRESS = {
-    "zipcode": "1",
-    "street": "S",
-    "city": "C",
-    "province": {"code": "P", "name": "P"},
-    "region": {"code": "R", "name": "R"},
-    "country": {"code": "AR", "name": "Argentina"},
-}
+from mockapi import ADDRESS, Api  # type: ignore[import-not-found]
 
 
 async def add(api: Api, via: str, name: str = "Nueva") -> tuple[int, dict]:

@@ -13,18 +13,10 @@ from miready.mocks.admin_token import exported
 from miready.mocks.app import SAMPLE_FIXTURE, create_app
 from miready.mocks.config import MockConfig
 from miready.mocks.server import MockServer
-from mockapi import Api  # type: ignore[import-not-found]
+from mockapi import ADDRESS, Api  # type: ignore[import-not-found]
 
 from miready.readiness import from_ledger, from_report
 
-ADDRESS = {
-    "zipcode": "1",
-    "street": "S",
-    "city": "C",
-    "province": {"code": "P", "name": "P"},
-    "region": {"code": "R", "name": "R"},
-    "country": {"code": "AR", "name": "Argentina"},
-}
 NOT_READY = {"verdict": "not_ready", "eligible_on": "2026-03-20"}
 READY = {"verdict": "auto_approved", "eligible_on": None}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from mockapi import ADDRESS  # type: ignore[import-not-found]
 
 D1, D2, D3 = (f"01HTMFDH09VC6E2Q8KGTGP44D{i}" for i in (1, 2, 3))
 
@@ -155,14 +156,7 @@ async def test__delete_location__empty__should_renumber_the_rest(api) -> None:
 
 
 async def test__create_location__should_get_a_ulid_and_the_next_priority(api) -> None:
-    address = {
-        "zipcode": "1",
-        "street": "S",
-        "city": "C",
-        "province": {"code": "P", "name": "P"},
-        "region": {"code": "R", "name": "R"},
-        "country": {"code": "AR", "name": "Argentina"},
-    }
+    address = ADDRESS
     status, loc = await api.post("/locations", {"name": "Nuevo", "address": address})
     assert status == 201 and len(loc["id"]) == 26 and loc["priority"] == 3
     status, page = await api.get(f"/locations/{D1}/inventory-levels?per_page=2")

@@ -10,18 +10,10 @@ from aiohttp import web
 from miready.mocks.app import SAMPLE_FIXTURE, create_app
 from miready.mocks.config import MockConfig
 from miready.mocks.delivery import retry_delays, sign, verify
-from mockapi import D1, Api  # type: ignore[import-not-found]
+from mockapi import ADDRESS, D1, Api  # type: ignore[import-not-found]
 from receiver import start_receiver, until  # type: ignore[import-not-found]
 
 SECRET = "ready-secret-0002"  # the sample fixture's secret of the ready app
-ADDRESS = {
-    "zipcode": "1",
-    "street": "S",
-    "city": "C",
-    "province": {"code": "P", "name": "P"},
-    "region": {"code": "R", "name": "R"},
-    "country": {"code": "AR", "name": "Argentina"},
-}
 EVENTS = [
     "product/created",
     "product/updated",
