@@ -174,6 +174,6 @@ def _close_quietly(ledger: Ledger | None) -> None:
     if ledger is not None:
         try:
             ledger.close()
-        except Exception as e:  # noqa: BLE001 - closing a broken connection may fail too
+        except Exception as e:  # closing a broken connection may fail too
             log.debug("closing the ledger failed: %s", e)
     return None

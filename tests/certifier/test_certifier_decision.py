@@ -278,6 +278,6 @@ def test__decide__reads_rollups_only__should_not_need_the_calls_table(ledger, ca
     calls.clean("app", EARLY)
     calls.legacy("app", AS_OF)
     # Drop the calls: the decision must come out the same from rollups alone.
-    ledger._conn.execute("DELETE FROM calls")  # noqa: SLF001 - test reaches into SQLite on purpose
+    ledger._conn.execute("DELETE FROM calls")  # test reaches into SQLite on purpose
     assert ledger.count_calls() == 0
     assert decide(ledger, "app", pack, AS_OF).verdict is Verdict.NOT_READY

@@ -113,7 +113,7 @@ def test__import_har__should_classify_like_the_proxy_and_store_names_only(
     stock = json.loads(examples["param.variant.stock"])
     assert stock["body"] == {"variants": [{"id": "<int>", "stock": "<int>"}], "contact": "<str>"}
     assert stock["path"] == "/products/{product_id}"
-    rows = ledger._conn.execute(  # noqa: SLF001 - the stored rows are what this test is about
+    rows = ledger._conn.execute(  # the stored rows are what this test is about
         "SELECT token_id, source, params, path_template FROM calls ORDER BY at"
     ).fetchall()
     assert {r[0] for r in rows} == {TOKEN_ID}

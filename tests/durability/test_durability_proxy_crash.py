@@ -41,7 +41,7 @@ def proxy_for(store_url: str, directory: Path, tokens_file: Path) -> ProxyProces
 
 def signal_child(proxy: ProxyProcess, sig: signal.Signals) -> None:
     # ProxyProcess offers SIGTERM-then-wait only; a crash needs the child's pid itself.
-    os.kill(proxy._proc.pid, sig)  # noqa: SLF001
+    os.kill(proxy._proc.pid, sig)
 
 
 def test__proxy_killed_mid_burst__restarted_on_its_journal__should_miss_no_answered_call(
@@ -83,7 +83,7 @@ def test__proxy_sigterm_mid_burst__should_miss_no_answered_call_and_print_exact_
     try:
         burst = Burst(proxy.url, tokens, PER_CLIENT)
         burst.when(CUT_AFTER, lambda: signal_child(proxy, signal.SIGTERM)).run()
-        proxy._proc.wait(DEADLINE_S)  # noqa: SLF001 - exits by itself; a 2nd SIGTERM would kill it
+        proxy._proc.wait(DEADLINE_S)  # exits by itself; a 2nd SIGTERM would kill it
         log = proxy.log()
         proxy.stop()
     finally:

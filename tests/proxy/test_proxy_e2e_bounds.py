@@ -28,7 +28,7 @@ PEAK_RSS_LIMIT_KB = 300 * 1024
 class _Echo(BaseHTTPRequestHandler):
     """A store that answers with the length and SHA-256 of the raw body it received."""
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+    def do_POST(self) -> None:  # http.server's naming
         raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
         body = json.dumps({"length": len(raw), "sha256": hashlib.sha256(raw).hexdigest()})
         self.send_response(201)
@@ -37,7 +37,7 @@ class _Echo(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body.encode())
 
-    do_GET = do_POST  # noqa: N815
+    do_GET = do_POST
 
     def log_message(self, *args: object) -> None:
         pass

@@ -10,7 +10,7 @@ from miready.proxy.process import ProxyProcess
 
 def test__every_addon_option__should_have_a_flag_with_its_help():
     parser = build_parser()
-    flags = {flag for action in parser._actions for flag in action.option_strings}  # noqa: SLF001
+    flags = {flag for action in parser._actions for flag in action.option_strings}
     specs = addon_options()
     assert specs and all(spec.name.startswith("miready_") for spec in specs)
     for spec in specs:

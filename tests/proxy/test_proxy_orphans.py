@@ -65,7 +65,7 @@ def processes_mentioning(marker: str) -> list[int]:
     return found
 
 
-def poll(condition, deadline_s: float, what: str):  # noqa: ANN001, ANN201
+def poll(condition, deadline_s: float, what: str):
     deadline = time.monotonic() + deadline_s
     while True:
         value = condition()

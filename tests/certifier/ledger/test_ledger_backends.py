@@ -244,7 +244,7 @@ def test__read_while_writing__other_connection__should_see_whole_batches(backend
         try:
             for b in range(batches):
                 ledger.write_calls([call(DAY1 + timedelta(seconds=b)) for _ in range(size)])
-        except BaseException as e:  # noqa: BLE001 - reported by the assertion below
+        except BaseException as e:  # reported by the assertion below
             errors.append(e)
 
     reader = backend.open()

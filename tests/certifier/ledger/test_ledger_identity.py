@@ -47,7 +47,7 @@ def test__write_calls__two_writers_same_ids_at_once__should_count_each_call_once
         try:
             for start in range(0, len(batch), 50):
                 results.append(ledger.write_calls(batch[start : start + 50]))
-        except Exception as e:  # noqa: BLE001 - reported below
+        except Exception as e:  # reported below
             errors.append(e)
 
     threads = [threading.Thread(target=write, args=(lg,)) for lg in ledgers]
