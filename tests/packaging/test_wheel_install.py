@@ -7,6 +7,7 @@ both must import side by side. Slow (it builds and installs): pip's cache keeps 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -17,6 +18,24 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 INSTALL_TIMEOUT = 600
+# pip builds in the source tree, and setuptools never empties build/lib: a stale module from an
+# earlier build would ride along in the wheel. So the wheel is built from a clean copy.
+NOT_SOURCE = shutil.ignore_patterns(
+    ".git",
+    ".venv*",
+    ".tox",
+    "build",
+    "dist",
+    "*.egg-info",
+    "__pycache__",
+    ".hypothesis",
+    ".schemathesis",
+    ".ruff_cache",
+    "results",
+    "*.db",
+    "*.db-*",
+    "tests",
+)
 
 
 def _run(cmd: list[str], cwd: Path, timeout: float = INSTALL_TIMEOUT) -> str:
@@ -32,8 +51,11 @@ def _run(cmd: list[str], cwd: Path, timeout: float = INSTALL_TIMEOUT) -> str:
 def test__wheel__installed_next_to_proxy_py__should_run_the_demo(tmp_path):
     started = time.monotonic()
     wheels = tmp_path / "wheels"
+    source = tmp_path / "source"
+    shutil.copytree(REPO, source, ignore=NOT_SOURCE)
     _run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", str(wheels), str(REPO)], tmp_path
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", str(wheels), str(source)],
+        tmp_path,
     )
     (wheel,) = wheels.glob("miready-*.whl")
     top_level = {
