@@ -22,6 +22,7 @@ from miready.certifier.ledger.records import (
     KIND_DEPRECATED,
     KIND_OPERATION,
     KIND_RULE,
+    AppInfo,
     CallRecord,
 )
 
@@ -184,3 +185,31 @@ class _AppSeen:
 
     def row(self, app_id: str) -> AppRow:
         return AppRow(app_id, self.name, self.scopes, self.first_seen, self.last_seen)
+
+
+def stored_list(value: object) -> list[str]:
+    """A JSON list column, as text (SQLite) or already decoded (PostgreSQL jsonb)."""
+    return json.loads(value) if isinstance(value, str | bytes) else list(value or ())
+
+
+def stored_call(row: Sequence[object], at: datetime, info: AppInfo | None) -> CallRecord:
+    """A ``stored_calls`` row (at, app, store, token, operation, method, path, status, latency,
+    params, findings, source, call id, test id) as the record it was written from."""
+    return CallRecord(
+        at=at,
+        app_id=row[1],
+        app_name=info.name if info else None,
+        store_id=row[2],
+        token_id=row[3],
+        scopes=info.scopes if info else (),
+        operation_id=row[4],
+        method=row[5],
+        path_template=row[6],
+        status=row[7],
+        latency_ms=row[8],
+        params=tuple(stored_list(row[9])),
+        findings=tuple(stored_list(row[10])),
+        source=row[11],
+        call_id=row[12],
+        test_id=row[13],
+    )

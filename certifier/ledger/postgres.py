@@ -13,7 +13,6 @@ Concurrent writers lock apps, examples and rollups in sorted key order, so they 
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -22,7 +21,13 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import psycopg
 from miready.certifier.ledger.base import BadBatchError, LedgerError
-from miready.certifier.ledger.batch import build_rows, call_row, to_utc, utc_day
+from miready.certifier.ledger.batch import (
+    build_rows,
+    call_row,
+    stored_call,
+    to_utc,
+    utc_day,
+)
 from miready.certifier.ledger.isolate import quarantine_rows, write_all
 from miready.certifier.ledger.migrate import run_migrations
 from miready.certifier.ledger.postgres_sql import (
@@ -288,28 +293,7 @@ class PostgresLedger:
             ).fetchall(),
         )
         info = self.app(app_id)
-        scopes = info.scopes if info else ()
-        return [
-            CallRecord(
-                at=row[0],
-                app_id=row[1],
-                app_name=info.name if info else None,
-                store_id=row[2],
-                token_id=row[3],
-                scopes=scopes,
-                operation_id=row[4],
-                method=row[5],
-                path_template=row[6],
-                status=row[7],
-                latency_ms=row[8],
-                params=tuple(_stored_list(row[9])),
-                findings=tuple(_stored_list(row[10])),
-                source=row[11],
-                call_id=row[12],
-                test_id=row[13],
-            )
-            for row in rows
-        ]
+        return [stored_call(row, row[0], info) for row in rows]
 
     def count_calls(self) -> int:
         return self._run(
@@ -431,8 +415,3 @@ def _safe(url: str) -> str:
         return url
     netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
     return urlunsplit(parts._replace(netloc=netloc))
-
-
-def _stored_list(value: object) -> list[str]:
-    """A JSON list column, as text (SQLite) or already decoded (PostgreSQL jsonb)."""
-    return json.loads(value) if isinstance(value, str | bytes) else list(value or ())

@@ -23,7 +23,13 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from miready.certifier.ledger.base import BadBatchError, LedgerError
-from miready.certifier.ledger.batch import build_rows, call_row, to_utc, utc_day
+from miready.certifier.ledger.batch import (
+    build_rows,
+    call_row,
+    stored_call,
+    to_utc,
+    utc_day,
+)
 from miready.certifier.ledger.isolate import quarantine_rows, write_all
 from miready.certifier.ledger.migrate import run_migrations
 from miready.certifier.ledger.records import (
@@ -274,28 +280,7 @@ class SqliteLedger:
             ).fetchall(),
         )
         info = self.app(app_id)
-        scopes = info.scopes if info else ()
-        return [
-            CallRecord(
-                at=_time(row[0]),
-                app_id=row[1],
-                app_name=info.name if info else None,
-                store_id=row[2],
-                token_id=row[3],
-                scopes=scopes,
-                operation_id=row[4],
-                method=row[5],
-                path_template=row[6],
-                status=row[7],
-                latency_ms=row[8],
-                params=tuple(_stored_list(row[9])),
-                findings=tuple(_stored_list(row[10])),
-                source=row[11],
-                call_id=row[12],
-                test_id=row[13],
-            )
-            for row in rows
-        ]
+        return [stored_call(row, _time(row[0]), info) for row in rows]
 
     def count_calls(self) -> int:
         return self._run(
@@ -443,8 +428,3 @@ class _Transaction:
         # Some errors (disk full, I/O) have already rolled the transaction back.
         if self._conn.in_transaction:
             self._conn.execute("ROLLBACK")
-
-
-def _stored_list(value: object) -> list[str]:
-    """A JSON list column, as text (SQLite) or already decoded (PostgreSQL jsonb)."""
-    return json.loads(value) if isinstance(value, str | bytes) else list(value or ())
