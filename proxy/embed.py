@@ -85,12 +85,26 @@ def abort_upstream(flow: http.HTTPFlow, reason: str) -> bool:
     handler = ctx.master.addons.get("proxyserver").connections.get(flow.client_conn.id)
     if handler is None:
         return False
-    for conn, io in list(handler.transports.items()):
+    transports = list(handler.transports.items())
+    for conn, io in transports:
         if conn.id == flow.server_conn.id and io.handler is not None:
             flow.metadata[_ABORTED] = reason
             io.handler.cancel()
             return True
-    return False
+    # Still connecting: the flow is not bound to its server connection until the connect
+    # completes, so cancel this client's pending connects (a hanging SYN, a black hole).
+    connecting = [
+        io
+        for conn, io in transports
+        if conn is not flow.client_conn
+        and conn.timestamp_tcp_setup is None
+        and io.handler is not None
+        and not io.handler.done()
+    ]
+    for io in connecting:
+        flow.metadata[_ABORTED] = reason
+        io.handler.cancel()
+    return bool(connecting)
 
 
 def proxy_mode(mode: str, upstream: str | None) -> str:
