@@ -8,6 +8,7 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
+from miready.mocks.admin_schema import validate
 from miready.mocks.errors import BadRequest
 from miready.mocks.keys import platform_key, webhook_session_key
 from miready.mocks.state import quotes, settings
@@ -31,7 +32,8 @@ async def _body(request: web.Request) -> Any:
 @routes.put("/_mock/stores/{store_id}/settings", name="admin_set_store_settings")
 async def set_store_settings(request: web.Request) -> web.Response:
     store = request.app[platform_key].store(request.match_info["store_id"])
-    return web.json_response(settings.update(store, await _body(request)))
+    body = validate("store_settings", await _body(request))
+    return web.json_response(settings.update(store, body))
 
 
 async def _ask(session: aiohttp.ClientSession, call: dict[str, Any], at: str) -> dict[str, Any]:
@@ -59,7 +61,7 @@ async def quote_shipping(request: web.Request) -> web.Response:
     body = await _body(request)
     if not isinstance(body, dict):
         raise BadRequest("The body must be a JSON object")
-    calls = quotes.rate_requests(store, body)
+    calls = quotes.rate_requests(store, validate("shipping_quote", body))
     session = request.app[webhook_session_key]
     at = platform.clock.iso()
     entries = await asyncio.gather(*(_ask(session, call, at) for call in calls))
