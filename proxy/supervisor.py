@@ -83,6 +83,8 @@ def run_workers(count: int, args: ProxyArgs) -> int:
 
 
 class Supervisor:
+    """Start ``count`` workers on ``port``, serve until a signal or a failure, stop them all."""
+
     def __init__(self, count: int, args: ProxyArgs, port: int, folder: Path) -> None:
         self.count, self.args, self.port, self.folder = count, args, port, folder
         self.children: list[_Child] = []
