@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from miready.proxy.master import LeanMaster, Pipeline
-from mitmproxy import ctx, hooks, http
+from mitmproxy import certs, ctx, hooks, http
 from mitmproxy.net.http import http1, status_codes
-from mitmproxy.options import Options
+from mitmproxy.options import CONF_BASENAME, KEY_SIZE, Options
 from mitmproxy.proxy.layers import http as http_layers
 from mitmproxy.proxy.layers.http import _http1, _http2
 
@@ -117,6 +117,17 @@ def proxy_mode(mode: str, upstream: str | None) -> str:
     if mode == "regular":
         return "regular"
     raise ValueError(f"unknown mode {mode!r} (known: {', '.join(MODES)})")
+
+
+def prepare_confdir(confdir: str | Path | None) -> Path:
+    """The confdir, made, with mitmproxy's CA in it (created on first use, as mitmproxy does).
+
+    Workers starting together would each find no CA and write their own over each other's.
+    """
+    path = Path(confdir or DEFAULT_CONFDIR).expanduser()
+    path.mkdir(parents=True, exist_ok=True)
+    certs.CertStore.from_store(path, CONF_BASENAME, KEY_SIZE)
+    return path
 
 
 def make_options(
