@@ -83,6 +83,8 @@ def full_bucket() -> Iterator[MockServer]:
         ("createCustomer", {}, {"name": "Ana", "email": "ana@example.com"}),
         ("updateProduct", {"product_id": 10}, {"name": {"es": "Remera"}}),
         ("deleteWebhook", {"webhook_id": 1}, None),
+        ("listCheckouts", {}, None),
+        ("createScript", {}, {"src": "https://app.example/a.js", "event": "onload"}),
     ],
 )
 def test__a_429__should_pass_every_response_check(
