@@ -3,16 +3,27 @@ every --help; tables readable at 80 columns."""
 
 from __future__ import annotations
 
+import argparse
 import socket
 from collections.abc import Iterator
 
 import pytest
 from rich.console import Console
 
-from miready.cli import main
+from miready.cli import _parser, main
 from miready.demo import split_orders_table
 
-SUBCOMMANDS = ["mock", "certify", "import", "review", "demo", "rules", "rules list", "rules show"]
+
+def _commands(parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()) -> Iterator[str]:
+    """Every subcommand and sub-subcommand the parser knows, walked, never listed by hand."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield " ".join((*prefix, name))
+                yield from _commands(sub, (*prefix, name))
+
+
+COMMANDS = list(_commands(_parser()))
 
 
 @pytest.fixture
@@ -109,12 +120,20 @@ def test__bad_fixture__should_print_one_line_naming_the_file(
     assert code == 2 and str(fixture) in line and says in line and "--fixture" in line
 
 
-@pytest.mark.parametrize("command", SUBCOMMANDS)
+def test__the_walk__should_reach_every_level_of_subcommands() -> None:
+    assert {"mock", "proxy", "ledger verify", "ledger prune", "rules show"} <= set(COMMANDS)
+
+
+@pytest.mark.parametrize("command", ["", *COMMANDS])
 def test__every_subcommand_help__should_end_with_an_example(command, capsys) -> None:
-    with pytest.raises(SystemExit):
+    with pytest.raises(SystemExit) as exit_:
         main([*command.split(), "--help"])
+    assert exit_.value.code == 0
     out = capsys.readouterr().out
-    assert "example:" in out and f"miready {command}" in out.split("example:")[1]
+    heading = next(line for line in out.splitlines() if line in ("example:", "examples:"))
+    examples = [line for line in out.split(heading, 1)[1].splitlines() if line.strip()]
+    assert examples and all(line.startswith("  miready ") for line in examples), out
+    assert any(line.startswith(f"  miready {command}".rstrip()) for line in examples), out
 
 
 def test__split_orders_table__at_80_columns__should_show_every_value_unwrapped() -> None:
