@@ -121,7 +121,10 @@ def import_traffic(
         known = ", ".join(kinds) or "none"
         raise UsageError(f"pack {pack.name} has no app kind {app_kind!r} (known: {known})")
     if not Path(path).is_file():
-        raise UsageError(f"no such file: {path}")
+        raise UsageError(
+            f"no such file: {path}; pass a HAR file (browser dev tools: Save all as HAR) "
+            f"or a mitmproxy .flow file, e.g. `miready import capture.har --app ID`"
+        )
     with _ledger(ledger_url, must_exist=False) as ledger:
         return import_file(
             ledger,
