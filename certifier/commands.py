@@ -64,11 +64,15 @@ def certify(
             report = replace(report, ledger_url=where)
         else:
             report = build_report(ledger, pack.rules, at, selected, mapping=pack.mapping)
-    if out is None and fmt == "text" and sys.stdout.isatty():
-        from miready.certifier.report.text import write
-        from rich.console import Console
+    if out is None and fmt == "text":
+        from miready.certifier.report.text import pipe_width, render_text, write
 
-        write(Console(), report)
+        if sys.stdout.isatty():
+            from rich.console import Console
+
+            write(Console(), report)
+        else:
+            sys.stdout.write(render_text(report, pipe_width()))
     else:
         document = render(report, fmt)
         if out is None:
