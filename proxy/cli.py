@@ -33,6 +33,8 @@ def build_parser(prog: str = "python -m miready.proxy") -> argparse.ArgumentPars
     p = argparse.ArgumentParser(
         prog=prog,
         description="Record an app's calls to a store, classify them, and police deprecated ones.",
+        epilog=f"example:\n  {prog} --upstream http://127.0.0.1:8080 --port 8081 --policy warn",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--upstream", help="the store's base URL (reverse mode)")
     p.add_argument("--host", default="127.0.0.1")

@@ -22,7 +22,7 @@ from miready.mocks.keys import (
 )
 from miready.mocks.plans import check_location_cap
 from miready.mocks.readiness import NotReadyWarning, check_add_location, log_warning
-from miready.mocks.state import locations
+from miready.mocks.state import locations, scripts
 
 routes = web.RouteTableDef()
 
@@ -72,6 +72,7 @@ async def uninstall_app(request: web.Request) -> web.Response:
     oauth.uninstall(platform, store_id, app_id)
     dispatch(request.app)  # queue app/uninstalled while the subscription still exists
     oauth.forget_webhooks(platform, store_id, app_id)
+    scripts.forget(platform.store(store_id), app_id)  # the platform removes them too
     return web.json_response({"store_id": store_id, "app_id": app_id, "uninstalled": True})
 
 

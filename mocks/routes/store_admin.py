@@ -1,4 +1,5 @@
-"""Admin route table under /_mock for store settings and shipping quotes (registered by the app)."""
+"""Admin route table under /_mock for store settings, shipping quotes and abandoned checkouts
+(registered by the app)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from aiohttp import web
 from miready.mocks.admin_schema import validate
 from miready.mocks.errors import BadRequest
 from miready.mocks.keys import platform_key, webhook_session_key
-from miready.mocks.state import quotes, settings
+from miready.mocks.state import checkouts, quotes, settings
 
 routes = web.RouteTableDef()
 
@@ -73,3 +74,13 @@ async def quote_shipping(request: web.Request) -> web.Response:
 async def list_shipping_quotes(request: web.Request) -> web.Response:
     store = request.app[platform_key].store(request.match_info["store_id"])
     return web.json_response(store.quote_log)
+
+
+@routes.post("/_mock/stores/{store_id}/checkouts", name="admin_abandon_checkout")
+async def abandon_checkout(request: web.Request) -> web.Response:
+    """A shopper reaches the checkout's second step and leaves: apps then read the cart with
+    GET /checkouts for 30 days (on the mock's clock)."""
+    platform = request.app[platform_key]
+    store = platform.store(request.match_info["store_id"])
+    body = validate("abandon_checkout", await _body(request))
+    return web.json_response(checkouts.abandon(platform, store, body), status=201)
