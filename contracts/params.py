@@ -14,7 +14,7 @@ from fnmatch import translate
 from functools import lru_cache
 from typing import Any
 
-from miready.contracts.privacy import param_key
+from miready.contracts.privacy import known_param_key, param_key
 
 QUERY_PREFIX = "query:"
 MAX_DEPTH = 16  # a deeper body is cut there rather than recursing without bound
@@ -23,24 +23,26 @@ MAX_PARAMS = 512  # a body with more distinct key paths gives only the first one
 
 def body_key_paths(body: Any) -> frozenset[str]:
     paths: set[str] = set()
-    _walk(body, "", paths, 0)
+    if isinstance(body, (dict, list)):
+        _walk(body, "", paths, 0)
     return frozenset(paths)
 
 
-def _walk(node: Any, prefix: str, out: set[str], depth: int) -> None:
-    # scalars are never visited: a body is mostly leaves, and a call per leaf was the cost
+def _walk(node: dict | list, prefix: str, out: set[str], depth: int) -> None:
+    # scalars are never visited: a body is mostly leaves, and a call per leaf was the cost; a
+    # key already judged a field name is looked up in the memo without a call
     if depth > MAX_DEPTH or len(out) >= MAX_PARAMS:
         return
     if isinstance(node, dict):
+        dot = f"{prefix}." if prefix else ""
         for key, value in node.items():
-            name = param_key(key)
-            path = f"{prefix}.{name}" if prefix else name
+            path = dot + (known_param_key(key) or param_key(key))
             if len(out) >= MAX_PARAMS:
                 return
             out.add(path)
             if isinstance(value, (dict, list)):
                 _walk(value, path, out, depth + 1)
-    elif isinstance(node, list):
+    else:
         path = f"{prefix}[]"
         out.add(path)
         for item in node:
