@@ -86,6 +86,11 @@ class ParamMatcher:
         globs = [p for p in self.patterns if p not in self.exact]
         self._globs = re.compile("|".join(f"(?:{translate(p)})" for p in globs)) if globs else None
 
+    @property
+    def literal(self) -> bool:
+        """Whether every pattern is a literal name (matched by the set alone)."""
+        return self._globs is None
+
     def hits(self, names: frozenset[str] | set[str]) -> tuple[str, ...]:
         """The names (sorted) that match any pattern."""
         found = [n for p, q in self._prefixed for n in (p, q) if n in names]
