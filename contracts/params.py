@@ -21,9 +21,12 @@ MAX_DEPTH = 16  # a deeper body is cut there rather than recursing without bound
 MAX_PARAMS = 512  # a body with more distinct key paths gives only the first ones
 
 
+_CONTAINERS = (dict, list)
+
+
 def body_key_paths(body: Any) -> frozenset[str]:
     paths: set[str] = set()
-    if isinstance(body, (dict, list)):
+    if isinstance(body, _CONTAINERS):
         _walk(body, "", paths, 0)
     return frozenset(paths)
 
@@ -33,20 +36,21 @@ def _walk(node: dict | list, prefix: str, out: set[str], depth: int) -> None:
     # key already judged a field name is looked up in the memo without a call
     if depth > MAX_DEPTH or len(out) >= MAX_PARAMS:
         return
+    add = out.add
     if isinstance(node, dict):
         dot = f"{prefix}." if prefix else ""
         for key, value in node.items():
             path = dot + (known_param_key(key) or param_key(key))
             if len(out) >= MAX_PARAMS:
                 return
-            out.add(path)
-            if isinstance(value, (dict, list)):
+            add(path)
+            if isinstance(value, _CONTAINERS):
                 _walk(value, path, out, depth + 1)
     else:
         path = f"{prefix}[]"
-        out.add(path)
+        add(path)
         for item in node:
-            if isinstance(item, (dict, list)):
+            if isinstance(item, _CONTAINERS):
                 _walk(item, path, out, depth + 1)
 
 
