@@ -8,7 +8,7 @@ Every other rule is judged by its kind, in its place.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -64,8 +64,10 @@ class EndpointRules:
             for i, names in found.items()
         }
 
-    def order(self, indexed: dict[int, Finding]) -> list[int]:
+    def order(self, indexed: dict[int, Finding]) -> Sequence[int]:
         """The positions to visit, in rule order: every judged rule and the indexed ones found."""
+        if not indexed:
+            return self.judged
         if not self.judged:
             return sorted(indexed)
         return sorted(indexed.keys() | set(self.judged))

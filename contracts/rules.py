@@ -262,8 +262,9 @@ class RulePack:
         compiled = self._by_endpoint.get(endpoint)
         if compiled is None:
             return []
-        indexed = compiled.findings(call.params)
-        order = compiled.order(indexed)
+        # most endpoints have only indexed rules or only judged ones: neither pays for the other
+        indexed = compiled.findings(call.params) if compiled.names else {}
+        order = compiled.order(indexed) if indexed else compiled.judged
         if not order:
             return []
         day = call.at.date() if call.at else None
