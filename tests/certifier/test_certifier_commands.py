@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gc
 import json
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -89,3 +91,24 @@ def test__cli_certify__should_pause_the_cycle_collector_and_leave_it_as_it_was(
         assert gc.isenabled() is enabled
     finally:
         gc.enable()
+
+
+def test__cli_certify__on_sqlite__should_import_only_what_the_command_uses(
+    two_apps, ledger_url, tmp_path
+):
+    code = (
+        "import runpy, sys\n"
+        f"sys.argv = ['miready', 'certify', '--ledger', {ledger_url!r}, '--format', 'json',"
+        f" '--as-of', '2024-05-20', '--out', {str(tmp_path / 'r.json')!r}]\n"
+        "try:\n    runpy.run_module('miready', run_name='__main__')\n"
+        "except SystemExit:\n    pass\n"
+        "print(' '.join(sys.modules))\n"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    ).stdout.split()
+
+    unused = ("ulid", "rich", "psycopg", "mitmproxy", "aiohttp", "miready.mocks", "miready.proxy")
+    assert [m for m in loaded if m.split(".")[0] in unused or m.startswith(unused)] == []
+    assert "miready.certifier.importer" not in loaded
+    assert json.loads((tmp_path / "r.json").read_text())["apps"]
