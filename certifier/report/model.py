@@ -202,6 +202,12 @@ def safe_url(url: str) -> str:
     return urlunsplit((parts.scheme, user + host, parts.path, parts.query, parts.fragment))
 
 
+def month_day(day: date) -> str:
+    """``MM-DD``, as ``f"{day:%m-%d}"`` writes it, without strftime's cost (reports write tens of
+    thousands of them)."""
+    return day.isoformat()[5:]
+
+
 def stamp(at: datetime | None, timespec: str = "seconds") -> str | None:
     """UTC ISO 8601 with a ``Z``; None stays None."""
     if at is None:

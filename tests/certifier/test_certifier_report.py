@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import jsonschema
@@ -15,6 +15,7 @@ from miready.certifier.errors import UsageError
 from miready.certifier.report import FORMATS, build_report, jsondoc, render
 from miready.certifier.report.formats import load_builtins
 from miready.certifier.report.jsondoc import to_document
+from miready.certifier.report.model import month_day
 from miready.contracts import SCHEMAS_DIR
 
 AS_OF = datetime(2024, 5, 20, 12, 0, tzinfo=UTC)
@@ -303,3 +304,8 @@ def test__json__every_value_of_a_report__should_be_encoded_as_json_encodes_it(de
     values = [*doc.values(), *(v for app in doc["apps"] for v in app.values())]
 
     assert [jsondoc._compact(v) for v in values] == [reference(v) for v in values]
+
+
+@pytest.mark.parametrize("day", [date(1970, 1, 1), date(2024, 2, 29), date(2199, 12, 31)])
+def test__month_day__any_supported_day__should_read_as_strftime_writes_it(day):
+    assert month_day(day) == f"{day:%m-%d}"
