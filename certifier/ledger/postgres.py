@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -262,10 +262,11 @@ class PostgresLedger:
             query += " AND kind = %s"
             args += (kind,)
         query += " ORDER BY app_id, day, kind, key"
+        # Rows become records as the cursor yields them: never all rows and all records at once.
         rows = self._run(
-            f"read rollups of {len(found)} apps", lambda c: c.execute(query, args).fetchall()
+            f"read rollups of {len(found)} apps", lambda c: _daily_counts(c.execute(query, args))
         )
-        for row in _daily_counts(rows):
+        for row in rows:
             found[row.app_id].append(row)
         return found
 
@@ -446,7 +447,7 @@ class PostgresLedger:
             self._conn.close()
 
 
-def _daily_counts(rows: list[tuple]) -> list[DailyCount]:
+def _daily_counts(rows: Iterable[tuple]) -> list[DailyCount]:
     """Rollup rows (``ROLLUP_COLUMNS``) as records: a certify reads 100,000s of them."""
     return [
         daily_count(app_id, day, kind, key, count, first.astimezone(UTC), last.astimezone(UTC))

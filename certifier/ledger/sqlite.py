@@ -18,7 +18,7 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -246,10 +246,11 @@ class SqliteLedger:
             sql += " AND kind = ?"
             args += (kind,)
         sql += " ORDER BY app_id, day, kind, key"
+        # Rows become records as the cursor yields them: never all rows and all records at once.
         rows = self._run(
-            f"read rollups of {len(found)} apps", lambda c: c.execute(sql, args).fetchall()
+            f"read rollups of {len(found)} apps", lambda c: _daily_counts(c.execute(sql, args))
         )
-        for row in _daily_counts(rows):
+        for row in rows:
             found[row.app_id].append(row)
         return found
 
@@ -438,7 +439,7 @@ class SqliteLedger:
             self._conn.close()
 
 
-def _daily_counts(rows: list[tuple]) -> list[DailyCount]:
+def _daily_counts(rows: Iterable[tuple]) -> list[DailyCount]:
     """Rollup rows (``ROLLUP_COLUMNS``) as records: a certify reads 100,000s of them."""
     days: dict[str, date] = {}  # a day's text repeats on every row of that day
     time = datetime.fromisoformat
