@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,6 +28,24 @@ EXIT_READY = 0
 EXIT_NOT_READY = 1
 
 
+@contextmanager
+def _cycle_gc_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a report is built and rendered.
+
+    A report over 1,000 apps makes about a million small objects, none in a cycle; each burst of
+    allocations makes the collector walk every live object again (0.07 s of CPU out of 0.65).
+    Reference counting still frees everything; the collector runs again afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@_cycle_gc_paused()
 def certify(
     ledger_url: str | None,
     apps: list[str] | None,

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from miready.certifier.decision import Verdict
 from miready.certifier.report.formats import FORMATS
-from miready.certifier.report.model import AppReport, FindingReport, Report, stamp
+from miready.certifier.report.model import AppReport, FindingReport, Report, month_day, stamp
 from miready.certifier.report.table import Column, render_table
 
 if TYPE_CHECKING:
@@ -143,7 +143,7 @@ FINDING_COLUMNS = [
 def _findings(findings: tuple[FindingReport, ...], width: int) -> list[str]:
     rows = []
     for f in findings:
-        per_day = ", ".join(f"{day:%m-%d}: {n}" for day, n in sorted(f.hits.per_day.items()))
+        per_day = ", ".join(f"{month_day(day)}: {n}" for day, n in sorted(f.hits.per_day.items()))
         example = json.dumps(f.example, separators=(",", ":")) if f.example is not None else "-"
         rows.append(
             [
