@@ -240,6 +240,11 @@ class RulePack:
     def grace_header(self) -> GraceHeader | None:
         return self.manifest.grace_header
 
+    @property
+    def judges_apps(self) -> bool:
+        """Whether a finding can depend on who calls: a ``missing_scope`` rule or ``app_kinds``."""
+        return any(r.kind == "missing_scope" or r.app_kinds for r in self.rules)
+
     def rule(self, rule_id: str) -> Rule:
         return self._by_id[rule_id]
 
