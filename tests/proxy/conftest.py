@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import threading
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -252,3 +255,33 @@ class Client:
 @pytest.fixture(scope="session")
 def client_for() -> Callable[..., Client]:
     return Client
+
+
+class _Echo(BaseHTTPRequestHandler):
+    """A store that answers with the length and SHA-256 of the raw body it received."""
+
+    def do_POST(self) -> None:  # http.server's naming
+        raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        body = json.dumps({"length": len(raw), "sha256": hashlib.sha256(raw).hexdigest()})
+        self.send_response(201)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body.encode())
+
+    do_GET = do_POST
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def echo_store() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Echo)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
