@@ -148,7 +148,7 @@ class MireadySession:
 
     def set_test(self, test_id: str | None) -> None:
         """Tell the proxies which test is running (None: between tests)."""
-        from miready.proxy.testid import write_test_id
+        from miready.proxy.testfile import write_test_id
 
         write_test_id(self.test_file, test_id)
 
