@@ -21,6 +21,7 @@ from urllib.request import urlopen
 
 from miready.proxy import ADMIN_TOKEN_ENV, STATUS_PATH
 from miready.proxy.lifeline import DIR_ENV, FD_ENV
+from miready.proxy.options import argv_of
 
 STOP_TIMEOUT = 20.0
 
@@ -84,8 +85,6 @@ class ProxyProcess:
         return self._proc.pid if self._proc is not None else None
 
     def command(self, port_file: Path, confdir: Path) -> list[str]:
-        from miready.proxy.options import option_argv  # noqa: PLC0415 - loads mitmproxy
-
         cmd = [sys.executable, "-m", "miready.proxy", "--host", self.host]
         cmd += ["--port", str(self.requested_port), "--port-file", str(port_file)]
         cmd += ["--confdir", str(confdir), "--mode", self.mode]
@@ -93,7 +92,7 @@ class ProxyProcess:
             cmd += ["--upstream", self.upstream]
         # The admin token goes through the environment, never the command line (ps shows it).
         options = {k: v for k, v in self.options.items() if k != "miready_admin_token"}
-        return cmd + option_argv(options)
+        return cmd + argv_of(options)
 
     def start(self) -> ProxyProcess:
         self._tmp = tempfile.TemporaryDirectory(prefix="miready-proxy-")
