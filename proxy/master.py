@@ -16,7 +16,6 @@ from typing import Any
 
 from mitmproxy import exceptions, hooks
 from mitmproxy.addonmanager import AddonManager, traverse
-from mitmproxy.addons import block, core, next_layer, proxyserver, tlsconfig, upstream_auth
 from mitmproxy.master import Master
 from mitmproxy.options import Options
 
@@ -37,6 +36,8 @@ def lean_addons() -> list[Any]:
     UpstreamAuth handles ``upstream_auth``. Everything else (replay, save, scripts, rewrites,
     DNS, the terminal log, the error check at start-up) is left out.
     """
+    from mitmproxy.addons import block, core, next_layer, proxyserver, tlsconfig, upstream_auth
+
     return [
         core.Core(),
         block.Block(),
