@@ -14,6 +14,7 @@ from typing import Any
 from miready.proxy.addons import default_addons
 from miready.proxy.embed import create_master, make_options
 from miready.proxy.policy import Policy
+from miready.proxy.upstream import preload
 
 logger = logging.getLogger("miready.proxy")
 LISTENING_PREFIX = "miready proxy listening on "
@@ -81,6 +82,7 @@ async def _serve(
             write_port_file(port_file, listen_port)
         if ready is not None:
             ready(listen_port)
+        preload()  # the side calls' client, while the first app is still getting ready
 
     master = create_master(options, default_addons(), settings, on_listening)
     loop = asyncio.get_running_loop()
