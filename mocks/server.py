@@ -54,21 +54,6 @@ async def start_mock(
     return RunningMock(app=app, runner=runner, host=host, port=real_port)
 
 
-def listening_socket(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
-    """A listening TCP socket on host:port (0: a free port) for ``MockServer(sock=...)``: its
-    port is known at once, so a proxy in front of the mock can start while the mock loads."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((host, port))
-        sock.listen(128)
-    except OSError:
-        sock.close()
-        raise
-    return sock
-
-
 class MockServer:
     """`with MockServer(fixture=...) as m: requests.get(m.url + ...)`: the mock in a thread."""
 
@@ -83,7 +68,7 @@ class MockServer:
         admin_token: str | None = None,
         sock: socket.socket | None = None,
     ) -> None:
-        """``sock``: serve on this listening socket (see ``listening_socket``), not host:port."""
+        """``sock``: serve on this listening socket, bound beforehand, not on host:port."""
         if config is None:
             extra = {} if admin_token is None else {"admin_token": admin_token}
             config = MockConfig(fixture=fixture, legacy=legacy, **extra)

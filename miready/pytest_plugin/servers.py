@@ -219,7 +219,6 @@ class MireadySession:
             # The mock's socket first: its port is the proxy's upstream, so the proxy child
             # starts (imports, mostly) while this process loads the mock.
             from miready.mocks.admin_token import new_admin_token
-            from miready.mocks.server import listening_socket
 
             check_fixture(fixture, source)
             sock, admin_token = listening_socket(), new_admin_token()
@@ -271,6 +270,21 @@ class MireadySession:
             tally.merge(read.to_json())
         for store in self.stores.values():
             store.server.stop()
+
+
+def listening_socket(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
+    """A listening TCP socket on host:port (0: a free port) for ``MockServer(sock=...)``: its
+    port is known at once, so the proxy in front of the mock starts while the mock loads."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(128)
+    except OSError:
+        sock.close()
+        raise
+    return sock
 
 
 def check_fixture(fixture: Path | None, source: str = "") -> None:
