@@ -8,12 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ulid import ULID
+from miready.contracts.ulids import new_ulid
 
 
 def new_call_id() -> str:
     """A fresh call id (the proxy's); imports derive theirs from the capture entry's content."""
-    return str(ULID())
+    return new_ulid()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
