@@ -16,6 +16,7 @@ class Sample:
     cpu_ms_per_request: float
     errors: int
     tool: str
+    requests: int = 0  # answers the load tool counted
 
 
 def sample(
@@ -26,4 +27,4 @@ def sample(
     r = load.run(server.url, calls, connections, seconds)
     cpu = cpu_of.cpu() - before
     per_request = cpu * 1000 / r.requests if r.requests else float("nan")
-    return Sample(r.rps, r.p50_ms, r.p99_ms, per_request, r.errors, r.tool)
+    return Sample(r.rps, r.p50_ms, r.p99_ms, per_request, r.errors, r.tool, r.requests)

@@ -32,6 +32,22 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
+def children(pid: int) -> list[int]:
+    """The live children of ``pid`` (a supervisor's workers), from /proc."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """utime + stime of ``pid`` and its children: a proxy supervisor and its workers."""
+    return cpu_seconds(pid) + sum(cpu_seconds(child) for child in children(pid))
+
+
 class Server:
     """A child process listening on 127.0.0.1:``port``; ``with Server(...) as s: s.url``."""
 
@@ -59,7 +75,7 @@ class Server:
         return self.proc.pid
 
     def cpu(self) -> float:
-        return cpu_seconds(self.pid)
+        return tree_cpu_seconds(self.pid)
 
     def start(self) -> Server:
         return self.launch().wait()
@@ -144,12 +160,30 @@ def mitmdump(upstream: str, tmp: Path) -> Server:
 
 
 def miready_proxy(
-    upstream: str, tmp: Path, *, policy: str = "observe", engine: str = "", name: str = ""
+    upstream: str,
+    tmp: Path,
+    *,
+    policy: str = "observe",
+    engine: str = "",
+    name: str = "",
+    workers: int = 1,
 ) -> Server:
-    """``python -m miready.proxy`` as shipped, or with ``engine`` ("dump"/"lean") swapped in."""
+    """``python -m miready.proxy`` as shipped, or with ``engine`` ("dump"/"lean") swapped in.
+
+    ``workers`` > 1: ``--workers N``, ready once the supervisor says every worker listens.
+    """
     name = name or f"miready-{policy}{'-' + engine if engine else ''}"
     module = ["-m", "benchmarks.engines", engine] if engine else ["-m", "miready.proxy"]
     cmd = [sys.executable, *module, "--upstream", upstream, "--port", "0"]
-    cmd += ["--ledger", f"sqlite:///{tmp / (name + '.db')}", "--policy", policy]
+    cmd += ["--ledger", ledger_url(tmp, name), "--policy", policy]
     cmd += ["--confdir", str(tmp / "miready-conf")]
-    return Server(name, cmd, 0, tmp / f"{name}.log")
+    ready = ""
+    if workers != 1:
+        cmd += ["--workers", str(workers)]
+        ready = f"({workers} workers"
+    return Server(name, cmd, 0, tmp / f"{name}.log", ready_text=ready)
+
+
+def ledger_url(tmp: Path, name: str) -> str:
+    """Where ``miready_proxy(..., name=name)`` records."""
+    return f"sqlite:///{tmp / (name + '.db')}"

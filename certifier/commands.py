@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,6 +28,24 @@ EXIT_READY = 0
 EXIT_NOT_READY = 1
 
 
+@contextmanager
+def _cycle_gc_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a report is built and rendered.
+
+    A report over 1,000 apps makes about a million small objects, none in a cycle; each burst of
+    allocations makes the collector walk every live object again (0.07 s of CPU out of 0.65).
+    Reference counting still frees everything; the collector runs again afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@_cycle_gc_paused()
 def certify(
     ledger_url: str | None,
     apps: list[str] | None,
@@ -64,11 +83,15 @@ def certify(
             report = replace(report, ledger_url=where)
         else:
             report = build_report(ledger, pack.rules, at, selected, mapping=pack.mapping)
-    if out is None and fmt == "text" and sys.stdout.isatty():
-        from miready.certifier.report.text import write
-        from rich.console import Console
+    if out is None and fmt == "text":
+        from miready.certifier.report.text import pipe_width, render_text, write
 
-        write(Console(), report)
+        if sys.stdout.isatty():
+            from rich.console import Console
+
+            write(Console(), report)
+        else:
+            sys.stdout.write(render_text(report, pipe_width()))
     else:
         document = render(report, fmt)
         if out is None:
@@ -121,7 +144,10 @@ def import_traffic(
         known = ", ".join(kinds) or "none"
         raise UsageError(f"pack {pack.name} has no app kind {app_kind!r} (known: {known})")
     if not Path(path).is_file():
-        raise UsageError(f"no such file: {path}")
+        raise UsageError(
+            f"no such file: {path}; pass a HAR file (browser dev tools: Save all as HAR) "
+            f"or a mitmproxy .flow file, e.g. `miready import capture.har --app ID`"
+        )
     with _ledger(ledger_url, must_exist=False) as ledger:
         return import_file(
             ledger,

@@ -5,6 +5,7 @@ The verdict itself is ``certifier.verdict``; the sentence explaining it ``certif
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
@@ -137,11 +138,55 @@ def decide(
     ledger: Ledger, app: AppInfo | str, pack: RulePack, as_of: datetime | str | None = None
 ) -> Decision:
     """The verdict of ``app`` as of ``as_of`` (default now), reading rollups and reviews only."""
-    as_of = as_utc(as_of)
     info = ledger.app(app) if isinstance(app, str) else app
     app_id = app if isinstance(app, str) else app.app_id
+    return _decide_all(ledger, [(app_id, info)], pack, as_utc(as_of))[0]
+
+
+def decide_all(
+    ledger: Ledger, apps: Sequence[AppInfo], pack: RulePack, as_of: datetime | str | None = None
+) -> list[Decision]:
+    """``decide`` of each app, in order, from a few queries whatever the number of apps."""
+    return _decide_all(ledger, [(a.app_id, a) for a in apps], pack, as_utc(as_of))
+
+
+def _decide_all(
+    ledger: Ledger, apps: list[tuple[str, AppInfo | None]], pack: RulePack, as_of: datetime
+) -> list[Decision]:
     window = Window.ending(as_of, pack.window_days)
-    rows = tuple(r for r in ledger.rollups(app_id, window.start, window.end) if window.touches(r))
+    ids = [app_id for app_id, _ in apps]
+    rollups = ledger.rollups_by_app(ids, window.start, window.end)
+    latest: dict[str, Review] = {}  # each app's latest review at or before as_of
+    for app_id, reviews in ledger.reviews_by_app(ids).items():
+        for r in reviews:  # oldest first
+            if r.at <= as_of:
+                latest[app_id] = r
+    approved = {app_id: r.at for app_id, r in latest.items() if r.decision == "approved"}
+    # Findings after an approval void it: the rule rows since the earliest approval, once.
+    later = (
+        ledger.rollups_by_app(list(approved), min(approved.values()), as_of, kind=KIND_RULE)
+        if approved
+        else {}
+    )
+    return [
+        _decide(app_id, info, pack, window, rollups[app_id], latest.get(app_id), later.get(app_id))
+        for app_id, info in apps
+    ]
+
+
+def _decide(
+    app_id: str,
+    info: AppInfo | None,
+    pack: RulePack,
+    window: Window,
+    rollups: list[DailyCount],
+    review: Review | None,
+    later_rules: list[DailyCount] | None,
+) -> Decision:
+    """One app's decision from its window's rollups, its latest review and (when that review is
+    an approval) its rule rows since that review's day."""
+    as_of = window.end
+    rows = tuple(r for r in rollups if window.touches(r))
 
     calls_per_day: dict[date, int] = {}
     deprecated_per_day: dict[date, int] = {}  # calls with at least one finding
@@ -163,7 +208,7 @@ def decide(
 
     scopes = info.scopes if info else ()
     first_seen = info.first_seen if info else None
-    review, review_state, voided_by = _review_state(ledger, app_id, as_of, pack)
+    review_state, voided_by = _review_state(app_id, review, later_rules or [], as_of, pack)
     evidence = Evidence(
         # Unknown scopes (an import without --scopes) cannot show the app is unaffected.
         affected=pack.is_affected(scopes) if scopes else True,
@@ -218,31 +263,38 @@ def _hits(rule_id: str, rows: list[DailyCount], as_of: datetime) -> RuleHits:
 
 
 def _review_state(
-    ledger: Ledger, app_id: str, as_of: datetime, pack: RulePack
-) -> tuple[Review | None, ReviewState, Voiding | None]:
-    reviews = [r for r in ledger.reviews(app_id) if r.at <= as_of]
-    if not reviews:
-        return None, ReviewState.NONE, None
-    latest = reviews[-1]
+    app_id: str,
+    latest: Review | None,
+    later_rules: list[DailyCount],
+    as_of: datetime,
+    pack: RulePack,
+) -> tuple[ReviewState, Voiding | None]:
+    if latest is None:
+        return ReviewState.NONE, None
     match latest.decision:
         case "rejected":
-            return latest, ReviewState.REJECTED, None
+            return ReviewState.REJECTED, None
         case "pending":
-            return latest, ReviewState.PENDING, None
+            return ReviewState.PENDING, None
         case "approved":
-            voiding = _first_finding_after(ledger, app_id, latest.at, as_of, pack)
-            state = ReviewState.VOIDED if voiding else ReviewState.APPROVED
-            return latest, state, voiding
+            voiding = _first_finding_after(later_rules, latest.at, as_of, pack)
+            return (ReviewState.VOIDED if voiding else ReviewState.APPROVED), voiding
     raise AssertionError(f"unknown review decision {latest.decision!r} of app {app_id!r}")
 
 
 def _first_finding_after(
-    ledger: Ledger, app_id: str, after: datetime, as_of: datetime, pack: RulePack
+    rule_rows: list[DailyCount], after: datetime, as_of: datetime, pack: RulePack
 ) -> Voiding | None:
+    """The first blocking finding after ``after``, from rule rows of the days up to as_of.
+
+    The rows may start before ``after``'s day (read once for every approved app): those days are
+    skipped, as the app's own read from ``after`` would not have them.
+    """
+    since = after.date()
     rows = [
         r
-        for r in ledger.rollups(app_id, after, as_of, kind=KIND_RULE)
-        if r.last_at > after and r.first_at <= as_of and pack.blocks(r.key)
+        for r in rule_rows
+        if r.day >= since and r.last_at > after and r.first_at <= as_of and pack.blocks(r.key)
     ]
     if not rows:
         return None

@@ -14,9 +14,6 @@ from typing import Any
 
 from miready.contracts.mapping import Mapping, default_mapping
 
-# The FO statuses of the default pack's mapping (fo_status_groups), by how far a shipment went.
-PACKED_OR_LATER = default_mapping().status_groups.get("packed", frozenset())
-DISPATCHED_OR_LATER = default_mapping().status_groups.get("dispatched", frozenset())
 _MISSING = object()
 
 
@@ -148,25 +145,40 @@ def first_fulfillment_order(fos: list[dict[str, Any]]) -> dict[str, Any] | None:
     return fos[0] if fos else None
 
 
-def shipping_status(fo_statuses: list[str]) -> str:
+def shipping_status(fo_statuses: list[str], mapping: Mapping | None = None) -> str:
     """``order.shipping_status`` from every FO's status, by seed 004's rules."""
+    groups = (mapping or default_mapping()).status_groups
+    packed_or_later = groups.get("packed", frozenset())
+    dispatched_or_later = groups.get("dispatched", frozenset())
     statuses = [s.upper() for s in fo_statuses]
     if not statuses:
         return "unpacked"
-    dispatched = sum(s in DISPATCHED_OR_LATER for s in statuses)
+    dispatched = sum(s in dispatched_or_later for s in statuses)
     if dispatched:
         return "fulfilled" if dispatched == len(statuses) else "partially_fulfilled"
-    packed = sum(s in PACKED_OR_LATER for s in statuses)
+    packed = sum(s in packed_or_later for s in statuses)
     if packed == 0:
         return "unpacked"
     return "packed" if packed == len(statuses) else "partially_packed"
 
 
-def first_dispatched_at(fo: dict[str, Any] | None) -> str | None:
+def first_dispatched_at(fo: dict[str, Any] | None, mapping: Mapping | None = None) -> str | None:
+    dispatched_or_later = (mapping or default_mapping()).status_groups.get("dispatched", ())
     for change in (fo or {}).get("status_history") or []:
-        if str(change.get("to_status", "")).upper() in DISPATCHED_OR_LATER:
+        if str(change.get("to_status", "")).upper() in dispatched_or_later:
             return change.get("happened_at") or change.get("created_at")
     return None
+
+
+# -- derived fields named by mapping rows (`derived[].derive`): computed from all the FOs -------
+
+Deriver = Callable[[list[dict[str, Any]], Mapping], Any]
+DERIVERS: dict[str, Deriver] = {
+    "first_dispatched_at": lambda fos, m: first_dispatched_at(first_fulfillment_order(fos), m),
+    "shipping_status": lambda fos, m: shipping_status(
+        [f.get("status", "UNPACKED") for f in fos], m
+    ),
+}
 
 
 def legacy_field_value(row_fo: str, row_transform: str | None, fo: dict | None, order: dict) -> Any:
@@ -185,16 +197,17 @@ def legacy_order_view(
     fo = first_fulfillment_order(fos)
     for row in mapping.view_fields():
         set_path(view, row.legacy, legacy_field_value(row.fo, row.transform, fo, order))
-    view["shipped_at"] = first_dispatched_at(fo)
-    view["shipping_status"] = shipping_status([f.get("status", "UNPACKED") for f in fos])
+    for derived in mapping.derived.values():
+        view[derived.legacy] = DERIVERS[derived.derive](fos, mapping)
     return view
 
 
 def strip_legacy_fields(order: dict[str, Any], mapping: Mapping | None = None) -> dict[str, Any]:
     """The order without its legacy fields: what a store without the legacy API returns."""
     mapping = mapping or default_mapping()
-    legacy_tops = {row.legacy.split(".")[0] for row in mapping.fields} | set(mapping.derived)
-    legacy_tops.discard("shipping_status")  # still part of the current order resource
+    legacy_tops = {row.legacy.split(".")[0] for row in mapping.fields} | {
+        d.legacy for d in mapping.derived.values() if not d.current
+    }
     return {k: v for k, v in order.items() if k not in legacy_tops}
 
 
@@ -231,14 +244,22 @@ def fulfill_as_fo_patch(
 
 
 _EVENT_PASSTHROUGH = ("status", "description", "happened_at", "estimated_delivery_at")
-_EVENT_PLACE = ("city", "province", "country")
 
 
-def legacy_event_as_tracking_event(legacy_body: dict[str, Any]) -> dict[str, Any]:
-    """A legacy fulfillment event as a tracking-event input: city, province, country joined."""
+def legacy_event_as_tracking_event(
+    legacy_body: dict[str, Any], mapping: Mapping | None = None
+) -> dict[str, Any]:
+    """A legacy fulfillment event as a tracking-event input; the mapping's incompatible rows
+    (city, province, country) are joined, in order, into their one FO field."""
+    mapping = mapping or default_mapping()
     event = {k: legacy_body[k] for k in _EVENT_PASSTHROUGH if k in legacy_body}
-    place = [str(legacy_body[k]) for k in _EVENT_PLACE if legacy_body.get(k)]
-    event["address"] = ", ".join(place) if place else legacy_body.get("address")
+    joined: dict[str, list[str]] = {}
+    for row in mapping.joined_event_fields():
+        parts = joined.setdefault(row.fo, [])
+        if legacy_body.get(row.legacy):
+            parts.append(str(legacy_body[row.legacy]))
+    for target, parts in joined.items():
+        event[target] = ", ".join(parts) if parts else legacy_body.get(target)
     event.setdefault("happened_at", None)
     event.setdefault("estimated_delivery_at", None)
     return event
@@ -249,16 +270,17 @@ def tracking_event_as_legacy_event(
 ) -> dict[str, Any]:
     """A tracking event in the legacy fulfillment-event shape.
 
-    The joined address cannot be split back: ``city`` carries it, ``province`` and ``country``
-    are null.
+    A joined field cannot be split back: the first legacy field joined into it (``city``)
+    carries it, the others (``province``, ``country``) are null.
     """
     mapping = mapping or default_mapping()
+    carriers = {}
+    for row in mapping.joined_event_fields():
+        carriers.setdefault(row.fo, row.legacy)
     event: dict[str, Any] = {}
     for row in mapping.tracking_event_fields:
-        if row.compatible:
-            event[row.legacy] = te.get(row.fo)
-        else:
-            event[row.legacy] = te.get(row.fo) if row.legacy == "city" else None
+        carries = row.compatible or carriers.get(row.fo) == row.legacy
+        event[row.legacy] = te.get(row.fo) if carries else None
     return event
 
 
@@ -268,7 +290,8 @@ def order_input_from_legacy(
     """Legacy ``shipping_*`` params of an order or draft order as FO-shaped input.
 
     Returns only the FO parts present: ``recipient``, ``destination``, ``shipping``,
-    ``tracking_info``. ``shipping_address`` may be the flat street or the legacy object.
+    ``tracking_info``. A param with nested field rows (``shipping_address``) may be the flat
+    value or the legacy object.
     ``order`` (default: the body) is what transforms read, e.g. its ``created_at``.
     """
     mapping = mapping or default_mapping()
@@ -277,11 +300,12 @@ def order_input_from_legacy(
         if row.legacy not in body:
             continue
         value = body[row.legacy]
-        if row.legacy == "shipping_address" and isinstance(value, dict):
-            for f in mapping.fields:
-                sub = f.legacy.removeprefix("shipping_address.")
-                if f.legacy.startswith("shipping_address.") and sub in value:
-                    set_path(out, f.fo, value[sub])
+        prefix = f"{row.legacy}."
+        nested = [f for f in mapping.fields if f.legacy.startswith(prefix)]
+        if nested and isinstance(value, dict):  # the legacy object form (shipping_address)
+            for f in nested:
+                if (key := f.legacy.removeprefix(prefix)) in value:
+                    set_path(out, f.fo, value[key])
             continue
         if value is None:
             continue

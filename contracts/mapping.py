@@ -45,12 +45,22 @@ class SimpleMapping:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class DerivedField:
+    """A legacy field computed from all of an order's FOs (not copied from the first one)."""
+
+    legacy: str
+    derive: str  # a function name in contracts.compat.DERIVERS
+    source: str  # what it is computed from, in words
+    current: bool = False  # still in the current resource
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Mapping:
     source: str
     documentation_url: str
     decisions: dict[str, str]
     fields: tuple[FieldMapping, ...]
-    derived: dict[str, str]
+    derived: dict[str, DerivedField]
     endpoints: tuple[EndpointMapping, ...]
     tracking_event_fields: tuple[SimpleMapping, ...]
     order_input_params: tuple[SimpleMapping, ...]
@@ -67,6 +77,10 @@ class Mapping:
         """The top-level legacy field names (``shipping_tracking_number``), each once."""
         names = [f.legacy.split(".")[0] for f in self.fields] + list(self.derived)
         return tuple(dict.fromkeys(names))
+
+    def joined_event_fields(self) -> tuple[SimpleMapping, ...]:
+        """Legacy tracking-event fields joined, in order, into one FO field (city, province...)."""
+        return tuple(r for r in self.tracking_event_fields if not r.compatible)
 
     def view_fields(self) -> tuple[FieldMapping, ...]:
         return tuple(f for f in self.fields if f.view)
@@ -135,7 +149,15 @@ def load_mapping(path: Path = MAPPING_PATH) -> Mapping:
         documentation_url=raw.get("documentation_url", ""),
         decisions={d["id"]: " ".join(d["text"].split()) for d in raw.get("decisions", [])},
         fields=tuple(fields),
-        derived={d["legacy"]: d["from"] for d in raw.get("derived", [])},
+        derived={
+            d["legacy"]: DerivedField(
+                legacy=d["legacy"],
+                derive=d["derive"],
+                source=d["from"],
+                current=d.get("current", False),
+            )
+            for d in raw.get("derived", [])
+        },
         endpoints=endpoints,
         tracking_event_fields=tuple(_simple(r, path) for r in raw.get("tracking_event_fields", [])),
         order_input_params=tuple(_simple(r, path) for r in raw.get("order_input_params", [])),

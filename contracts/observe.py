@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -27,6 +27,7 @@ from miready.contracts.tokens import bearer_token, is_valid_token, token_id
 from miready.contracts.ulids import ulid_from
 
 UNIDENTIFIED = "unidentified"  # the app id of calls without a valid app identity
+SCOPE_SOURCES = frozenset({"upstream", "apps_file"})  # identities that carry the app's scopes
 UNKNOWN_PREFIX = "unknown:"
 # The operator's paths (the mock's admin API, the proxy's own): never an app's traffic.
 ADMIN_PREFIXES = ("/_mock/", "/_miready/")
@@ -44,6 +45,12 @@ class AppIdentity:
     scopes: tuple[str, ...] = ()
     identified: bool = True  # False: missing, unknown or invalid token, or an admin path
     source: str = "token"  # "upstream" | "apps_file" | "token" | "import" | "unidentified"
+    kind: str | None = None  # the app's kind (the pack's app_kinds), when someone says
+
+    @property
+    def knows_scopes(self) -> bool:
+        """Whether ``scopes`` are the app's (the platform or an apps file said), not a default."""
+        return self.identified and self.source in SCOPE_SOURCES
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -61,6 +68,7 @@ class Observation:
     token_id: str | None = None
     token_valid: bool = False
     admin: bool = False
+    facts: CallFacts | None = field(default=None, repr=False)  # what the findings judged
 
     @property
     def operation_id(self) -> str | None:
@@ -119,19 +127,18 @@ def observe_request(
     if body is not NOT_JSON:
         params |= body_key_paths(body)
     match = platform.operations.match(method, raw_path)
-    findings = platform.rules.classify(
-        CallFacts(
-            method=method,
-            path_template=match.operation.path if match else None,
-            params=params,
-            selected_fields=selected_fields(v for k, v in query if k == "fields"),
-            path_params=match.path_params if match else {},
-            headers=headers,
-            scopes=platform.scopes,
-            app_kind=platform.app_kind,
-            at=at,
-        )
+    facts = CallFacts(
+        method=method,
+        path_template=match.operation.path if match else None,
+        params=params,
+        selected_fields=selected_fields(v for k, v in query if k == "fields"),
+        path_params=match.path_params if match else {},
+        headers=headers,
+        scopes=platform.scopes,
+        app_kind=platform.app_kind,
+        at=at,
     )
+    findings = platform.rules.classify(facts)
     token = bearer_token(headers, platform.auth_header)
     return Observation(
         method=method,
@@ -145,7 +152,23 @@ def observe_request(
         token_id=token_id(token) if token is not None else None,
         token_valid=token is not None and is_valid_token(token),
         admin=raw_path.startswith(ADMIN_PREFIXES),
+        facts=facts,
     )
+
+
+def judged_for(obs: Observation, app: AppIdentity | None, platform: Platform) -> Observation:
+    """``obs`` with its findings judged again now that the caller is known, when the pack has
+    rules about who calls (``missing_scope``, ``app_kinds``) and the caller's scopes or kind
+    are known; otherwise ``obs`` itself. The proxy classifies before it identifies (identifying
+    may ask the store), so this is its second, cheap look."""
+    if app is None or obs.facts is None or not platform.rules.judges_apps:
+        return obs
+    scopes = frozenset(app.scopes) if app.knows_scopes else obs.facts.scopes
+    kind = app.kind if app.identified and app.kind else obs.facts.app_kind
+    if scopes == obs.facts.scopes and kind == obs.facts.app_kind:
+        return obs
+    facts = replace(obs.facts, scopes=scopes, app_kind=kind)
+    return replace(obs, facts=facts, findings=platform.rules.classify(facts))
 
 
 def token_identity(obs: Observation, scopes: tuple[str, ...] = ()) -> AppIdentity:

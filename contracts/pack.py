@@ -143,6 +143,30 @@ def check_consistency(pack: PlatformPack) -> None:
                 f"legacy endpoint {endpoint!r} of mapping.yaml is not an operation of openapi.yaml",
                 span,
             )
+    check_functions(mapping)
+
+
+def check_functions(mapping: Mapping) -> None:
+    """Every transform and derivation a mapping row names is one `contracts.compat` has."""
+    from miready.contracts.compat import DERIVERS, TRANSFORMS  # compat reads the default pack
+
+    at = Span(mapping.path, 1) if mapping.path else None
+    rows = [*mapping.fields, *mapping.tracking_event_fields, *mapping.order_input_params]
+    for row in rows:
+        if row.transform and row.transform not in TRANSFORMS:
+            known = ", ".join(sorted(TRANSFORMS))
+            raise ContractError(
+                f"mapping row {row.legacy!r}: unknown transform {row.transform!r} (known: {known})",
+                getattr(row, "span", None) or at,
+            )
+    for derived in mapping.derived.values():
+        if derived.derive not in DERIVERS:
+            known = ", ".join(sorted(DERIVERS))
+            raise ContractError(
+                f"derived field {derived.legacy!r}: unknown derive {derived.derive!r} "
+                f"(known: {known})",
+                at,
+            )
 
 
 @cache

@@ -14,37 +14,43 @@ from fnmatch import translate
 from functools import lru_cache
 from typing import Any
 
-from miready.contracts.privacy import param_key
+from miready.contracts.privacy import known_param_key, param_key
 
 QUERY_PREFIX = "query:"
 MAX_DEPTH = 16  # a deeper body is cut there rather than recursing without bound
 MAX_PARAMS = 512  # a body with more distinct key paths gives only the first ones
 
 
+_CONTAINERS = (dict, list)
+
+
 def body_key_paths(body: Any) -> frozenset[str]:
     paths: set[str] = set()
-    _walk(body, "", paths, 0)
+    if isinstance(body, _CONTAINERS):
+        _walk(body, "", paths, 0)
     return frozenset(paths)
 
 
-def _walk(node: Any, prefix: str, out: set[str], depth: int) -> None:
-    # scalars are never visited: a body is mostly leaves, and a call per leaf was the cost
+def _walk(node: dict | list, prefix: str, out: set[str], depth: int) -> None:
+    # scalars are never visited: a body is mostly leaves, and a call per leaf was the cost; a
+    # key already judged a field name is looked up in the memo without a call
     if depth > MAX_DEPTH or len(out) >= MAX_PARAMS:
         return
+    add = out.add
     if isinstance(node, dict):
+        dot = f"{prefix}." if prefix else ""
         for key, value in node.items():
-            name = param_key(key)
-            path = f"{prefix}.{name}" if prefix else name
+            path = dot + (known_param_key(key) or param_key(key))
             if len(out) >= MAX_PARAMS:
                 return
-            out.add(path)
-            if isinstance(value, (dict, list)):
+            add(path)
+            if isinstance(value, _CONTAINERS):
                 _walk(value, path, out, depth + 1)
-    elif isinstance(node, list):
+    else:
         path = f"{prefix}[]"
-        out.add(path)
+        add(path)
         for item in node:
-            if isinstance(item, (dict, list)):
+            if isinstance(item, _CONTAINERS):
                 _walk(item, path, out, depth + 1)
 
 
@@ -83,6 +89,11 @@ class ParamMatcher:
         self._prefixed = tuple((p, f"{QUERY_PREFIX}{p}") for p in sorted(self.exact))
         globs = [p for p in self.patterns if p not in self.exact]
         self._globs = re.compile("|".join(f"(?:{translate(p)})" for p in globs)) if globs else None
+
+    @property
+    def literal(self) -> bool:
+        """Whether every pattern is a literal name (matched by the set alone)."""
+        return self._globs is None
 
     def hits(self, names: frozenset[str] | set[str]) -> tuple[str, ...]:
         """The names (sorted) that match any pattern."""

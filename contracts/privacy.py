@@ -15,6 +15,7 @@ MAX_KEY_CHARS = 40
 MAX_TEMPLATE_CHARS = 200
 MAX_NAME_CHARS = 100
 NAME_PLACEHOLDER = "<unnamed>"
+MAX_KEPT_KEYS = 4096  # the memo of kept key names; keys are the caller's, so it is bounded
 
 _IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_\-]*")
 _SEGMENT_WORD = re.compile(r"_?[a-z][a-z_\-]*|v\d{1,2}")  # path literals: words, API versions
@@ -33,14 +34,44 @@ def looks_like_value(text: str) -> bool:
     digits = len(_DIGITS.findall(text))
     if digits >= 4 or digits * 4 > len(text):
         return True
-    mixed_case = any(c.isupper() for c in text[1:]) and any(c.islower() for c in text)
-    return len(text) >= 20 and mixed_case and digits > 0
+    if len(text) < 20 or digits == 0:
+        return False
+    return any(c.isupper() for c in text[1:]) and any(c.islower() for c in text)
+
+
+# Key names already judged to name a field, each mapped to itself. Only kept names enter (the
+# names a ledger row stores anyway): a value-like key (an e-mail) is judged again each time
+# rather than outliving its call in memory. Full, the memo starts over, so a body of many
+# distinct keys costs what it cost without the memo, and at most MAX_KEPT_KEYS short strings.
+_kept: dict[str, str] = {}
+# A key's name when already judged kept, else None, without judging: the walk of a body calls
+# it per key. Bound to the one dict, which is only ever cleared, never replaced.
+known_param_key = _kept.get
+
+
+def forget_param_keys() -> None:
+    """Empty the memo of kept key names (a first-seen key's cost, measured by the benchmark)."""
+    _kept.clear()
+
+
+def remembered_param_keys() -> int:
+    """How many key names the memo holds (at most ``MAX_KEPT_KEYS``)."""
+    return len(_kept)
 
 
 def param_key(key: Any) -> str:
     """A JSON key as a parameter name: itself when it names a field, else ``<key>``."""
+    kept = _kept.get(key) if type(key) is str else None
+    if kept is not None:
+        return kept
     text = key if isinstance(key, str) else str(key)
-    return KEY_PLACEHOLDER if looks_like_value(text) else text
+    if looks_like_value(text):
+        return KEY_PLACEHOLDER
+    if type(key) is str:  # kept, so at most MAX_KEY_CHARS long
+        if len(_kept) >= MAX_KEPT_KEYS:
+            _kept.clear()
+        _kept[key] = key
+    return text
 
 
 def path_segment(segment: str) -> str:

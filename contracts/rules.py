@@ -19,6 +19,7 @@ from miready.contracts import DEFAULT_PACK
 from miready.contracts.errors import ContractError, Span
 from miready.contracts.manifest import GraceHeader, Manifest
 from miready.contracts.params import ParamMatcher, compiled
+from miready.contracts.rule_index import EndpointRules
 from miready.contracts.spec import OperationIndex
 from miready.contracts.validate import load_valid
 from miready.contracts.yamlio import span_of
@@ -140,6 +141,17 @@ RULE_KINDS: dict[str, RuleKind] = {}
 KINDS_WITH_PARAMS = frozenset(
     {"deprecated_parameter", "missing_parameter", "legacy_field_selected"}
 )
+# Kinds whose finding is exactly the call's parameters the rule names: with literal names and no
+# condition, such a rule is answered by the endpoint's index instead of a call of its kind.
+INDEXED_KINDS = frozenset({"deprecated_parameter"})
+
+
+def indexable(rule: Rule) -> bool:
+    return rule.kind in INDEXED_KINDS and not rule.conditional and rule.param_matcher.literal
+
+
+def _finding_of(rule: Rule, params: tuple[str, ...]) -> Finding:
+    return Finding(rule_id=rule.id, kind=rule.kind, params=params)
 
 
 def rule_kind(func: RuleKind) -> RuleKind:
@@ -193,7 +205,7 @@ class RulePack:
     manifest: Manifest
     rules: tuple[Rule, ...]
     path: Path | None = None  # the pack's folder
-    _by_endpoint: dict[str, tuple[Rule, ...]] = field(default_factory=dict, repr=False)
+    _by_endpoint: dict[str, EndpointRules] = field(default_factory=dict, repr=False)
     _by_id: dict[str, Rule] = field(default_factory=dict, repr=False)
 
     @property
@@ -228,6 +240,11 @@ class RulePack:
     def grace_header(self) -> GraceHeader | None:
         return self.manifest.grace_header
 
+    @property
+    def judges_apps(self) -> bool:
+        """Whether a finding can depend on who calls: a ``missing_scope`` rule or ``app_kinds``."""
+        return any(r.kind == "missing_scope" or r.app_kinds for r in self.rules)
+
     def rule(self, rule_id: str) -> Rule:
         return self._by_id[rule_id]
 
@@ -247,17 +264,26 @@ class RulePack:
         endpoint = call.endpoint
         if endpoint is None:
             return []
-        rules = self._by_endpoint.get(endpoint)
-        if not rules:
+        compiled = self._by_endpoint.get(endpoint)
+        if compiled is None:
+            return []
+        # most endpoints have only indexed rules or only judged ones: neither pays for the other
+        indexed = compiled.findings(call.params) if compiled.names else {}
+        order = compiled.order(indexed) if indexed else compiled.judged
+        if not order:
             return []
         day = call.at.date() if call.at else None
         findings = []
-        for rule in rules:
-            if rule.conditional and not self._applies(rule, call, day):
-                continue
-            finding = RULE_KINDS[rule.kind](rule, call)
-            if finding is None:
-                continue
+        rules = compiled.rules
+        for i in order:
+            rule = rules[i]
+            finding = indexed.get(i)
+            if finding is None:  # a rule judged by its kind
+                if rule.conditional and not self._applies(rule, call, day):
+                    continue
+                finding = RULE_KINDS[rule.kind](rule, call)
+                if finding is None:
+                    continue
             if rule.graced and self._graced(call, day):
                 finding = Finding(
                     rule_id=finding.rule_id, kind=finding.kind, params=finding.params, graced=True
@@ -378,7 +404,9 @@ def load_rules(
         manifest=manifest,
         rules=tuple(rules),
         path=path.parent,
-        _by_endpoint={k: tuple(v) for k, v in by_endpoint.items()},
+        _by_endpoint={
+            k: EndpointRules.of(tuple(v), indexable, _finding_of) for k, v in by_endpoint.items()
+        },
         _by_id={r.id: r for r in rules},
     )
 

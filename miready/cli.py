@@ -24,7 +24,22 @@ EXAMPLES = {
     "rules show": "example:\n  miready rules show tiendanube-multi-inventory",
     "ledger": "examples:\n  miready ledger verify --ledger sqlite:///miready.db\n"
     "  miready ledger prune --older-than 90d --ledger sqlite:///miready.db",
+    "ledger verify": "example:\n  miready ledger verify --ledger sqlite:///miready.db",
+    "ledger prune": "example:\n  miready ledger prune --older-than 90d --ledger sqlite:///miready.db",
 }
+# `miready proxy` hands its arguments to proxy/cli.py, whose parser carries its own example.
+
+
+def _add(
+    subparsers: argparse._SubParsersAction, name: str, key: str, **kw: object
+) -> argparse.ArgumentParser:
+    """A (sub-)subcommand parser ending its --help with `EXAMPLES[key]`."""
+    return subparsers.add_parser(
+        name,
+        epilog=EXAMPLES[key],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        **kw,  # type: ignore[arg-type]
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -38,12 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add(name: str, **kw: object) -> argparse.ArgumentParser:
-        return sub.add_parser(
-            name,
-            epilog=EXAMPLES.get(name),
-            formatter_class=argparse.RawDescriptionHelpFormatter,
-            **kw,  # type: ignore[arg-type]
-        )
+        return _add(sub, name, name, **kw)
 
     mock = add("mock", help="run the mock multi-location platform")
     mock.add_argument("--host", default="127.0.0.1")
@@ -119,25 +129,19 @@ def _parser() -> argparse.ArgumentParser:
 
     rules = add("rules", help="what the platform packs check")
     rules_sub = rules.add_subparsers(dest="rules_command", required=True, metavar="list|show")
-    rules_sub.add_parser(
-        "list",
-        help="the packs shipped in contracts/packs/",
-        epilog=EXAMPLES["rules list"],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    show = rules_sub.add_parser(
-        "show",
-        help="the rules of one pack, as a table",
-        epilog=EXAMPLES["rules show"],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    _add(rules_sub, "list", "rules list", help="the packs shipped in contracts/packs/")
+    show = _add(rules_sub, "show", "rules show", help="the rules of one pack, as a table")
     show.add_argument("pack", metavar="PACK", help="a pack name or a pack folder")
 
     led = add("ledger", help="check or prune a ledger")
     led_sub = led.add_subparsers(dest="ledger_command", required=True, metavar="ACTION")
-    verify = led_sub.add_parser("verify", help="rollups equal a recount; list the quarantine")
+    verify = _add(
+        led_sub, "verify", "ledger verify", help="rollups equal a recount; list the quarantine"
+    )
     verify.add_argument("--ledger")
-    prune = led_sub.add_parser("prune", help="delete old calls; keep rollups, reviews, window")
+    prune = _add(
+        led_sub, "prune", "ledger prune", help="delete old calls; keep rollups, reviews, window"
+    )
     prune.add_argument("--ledger")
     prune.add_argument("--older-than", required=True, metavar="AGE", help="e.g. 90d, 12w, 36h")
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import errno
-import socket
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -34,6 +33,8 @@ def check_port(host: str, port: int) -> None:
     """The port is free to listen on (0 always is)."""
     if port == 0:
         return
+    import socket  # noqa: PLC0415 - only the commands that listen or connect load it
+
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
         try:
             s.bind((host, port))
@@ -70,6 +71,8 @@ def check_upstream(url: str, timeout: float = 3.0) -> None:
             f"--upstream {url} is not an http(s) URL; pass e.g. --upstream http://127.0.0.1:8080"
         )
     port = parts.port or (443 if parts.scheme == "https" else 80)
+    import socket  # noqa: PLC0415
+
     try:
         with socket.create_connection((parts.hostname, port), timeout=timeout):
             pass

@@ -18,7 +18,7 @@ def from_ledger(
 ) -> Callable[[], Verdicts]:
     """Decide every app of the ledger at each call (as of now unless `as_of`): a merchant warned
     today sees today's verdicts, as the proxy keeps recording."""
-    from miready.certifier.decision import decide  # noqa: PLC0415 - certifier loads only here
+    from miready.certifier.decision import decide_all  # noqa: PLC0415 - certifier loads only here
     from miready.certifier.ledger.base import open_ledger  # noqa: PLC0415
     from miready.contracts.rules import load_rule_pack  # noqa: PLC0415
 
@@ -27,14 +27,10 @@ def from_ledger(
     def verdicts() -> Verdicts:
         ledger = open_ledger(url)
         try:
-            out = {}
-            for app in ledger.apps():
-                d = decide(ledger, app, pack, as_of)
-                out[app.app_id] = (
-                    d.verdict.value,
-                    d.eligible_on.isoformat() if d.eligible_on else None,
-                )
-            return out
+            return {
+                d.app_id: (d.verdict.value, d.eligible_on.isoformat() if d.eligible_on else None)
+                for d in decide_all(ledger, ledger.apps(), pack, as_of)
+            }
         finally:
             ledger.close()
 

@@ -35,7 +35,7 @@ def default_addons(writer_factory: Any = default_writer_factory) -> list[Any]:
         TestAttribution(),
         ViaHeader(),
         classifier,
-        AppIdentifier(),
+        AppIdentifier(platform=lambda: classifier.platform),
         DeprecationPolicy(classifier),
         Translator(),
         UpstreamLinks(),

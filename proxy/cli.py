@@ -8,14 +8,17 @@ the embedding settings (upstream, listen address, mode, confdir, port file) are 
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 from typing import Any
 
 from miready.certifier.ledger.base import DEFAULT_LEDGER_URL
+from miready.proxy import reuseport
 from miready.proxy.embed import MODES
 from miready.proxy.options import addon_options
 from miready.proxy.process import ProxyProcess
 from miready.proxy.server import run_proxy
+from miready.proxy.supervisor import UNSUPPORTED, ProxyArgs, run_workers
 
 __all__ = ["ProxyProcess", "build_parser", "main", "run_proxy"]
 
@@ -30,12 +33,22 @@ def build_parser(prog: str = "python -m miready.proxy") -> argparse.ArgumentPars
     p = argparse.ArgumentParser(
         prog=prog,
         description="Record an app's calls to a store, classify them, and police deprecated ones.",
+        epilog=f"example:\n  {prog} --upstream http://127.0.0.1:8080 --port 8081 --policy warn",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--upstream", help="the store's base URL (reverse mode)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8081, help="0 picks a free port")
     p.add_argument("--port-file", help="write the real port here once listening")
     p.add_argument("--mode", choices=MODES, default="reverse")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="proxy processes sharing the port (SO_REUSEPORT, Linux only), each with its own "
+        "journal slot, all recording into the one ledger (default: 1, a single process)",
+    )
     p.add_argument(
         "--confdir", help="mitmproxy configuration folder (default ~/.miready/mitmproxy)"
     )
@@ -69,12 +82,22 @@ def main(argv: Sequence[str] | None = None, prog: str = "python -m miready.proxy
     args = parser.parse_args(argv)
     if args.mode == "reverse" and not args.upstream:
         parser.error("--upstream URL is required in reverse mode")
+    if args.workers < 1:
+        parser.error("--workers N takes 1 or more")
+    if args.workers > 1 and not reuseport.SUPPORTED:
+        print(f"{parser.prog}: error: {UNSUPPORTED}", file=sys.stderr)
+        return 2
     given = vars(args)
     settings = {
         spec.name: given[spec.name] if given[spec.name] is not None else value
         for spec in addon_options()
         if (value := CLI_DEFAULTS.get(spec.name)) is not None or given[spec.name] is not None
     }
+    if args.workers > 1:
+        proxy = ProxyArgs(
+            args.upstream, args.host, args.port, args.mode, args.confdir, args.port_file, settings
+        )
+        return run_workers(args.workers, proxy)
     try:
         run_proxy(
             args.upstream,

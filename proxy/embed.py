@@ -14,9 +14,9 @@ from typing import Any
 
 from miready.proxy.master import LeanMaster, Pipeline
 from miready.proxy.options import PREFIX
-from mitmproxy import ctx, hooks, http
+from mitmproxy import certs, ctx, hooks, http
 from mitmproxy.net.http import http1, status_codes
-from mitmproxy.options import Options
+from mitmproxy.options import CONF_BASENAME, KEY_SIZE, Options
 from mitmproxy.proxy.layers import http as http_layers
 from mitmproxy.proxy.layers.http import _http1, _http2
 
@@ -85,12 +85,26 @@ def abort_upstream(flow: http.HTTPFlow, reason: str) -> bool:
     handler = ctx.master.addons.get("proxyserver").connections.get(flow.client_conn.id)
     if handler is None:
         return False
-    for conn, io in list(handler.transports.items()):
+    transports = list(handler.transports.items())
+    for conn, io in transports:
         if conn.id == flow.server_conn.id and io.handler is not None:
             flow.metadata[_ABORTED] = reason
             io.handler.cancel()
             return True
-    return False
+    # Still connecting: the flow is not bound to its server connection until the connect
+    # completes, so cancel this client's pending connects (a hanging SYN, a black hole).
+    connecting = [
+        io
+        for conn, io in transports
+        if conn is not flow.client_conn
+        and conn.timestamp_tcp_setup is None
+        and io.handler is not None
+        and not io.handler.done()
+    ]
+    for io in connecting:
+        flow.metadata[_ABORTED] = reason
+        io.handler.cancel()
+    return bool(connecting)
 
 
 def proxy_mode(mode: str, upstream: str | None) -> str:
@@ -103,6 +117,17 @@ def proxy_mode(mode: str, upstream: str | None) -> str:
     if mode == "regular":
         return "regular"
     raise ValueError(f"unknown mode {mode!r} (known: {', '.join(MODES)})")
+
+
+def prepare_confdir(confdir: str | Path | None) -> Path:
+    """The confdir, made, with mitmproxy's CA in it (created on first use, as mitmproxy does).
+
+    Workers starting together would each find no CA and write their own over each other's.
+    """
+    path = Path(confdir or DEFAULT_CONFDIR).expanduser()
+    path.mkdir(parents=True, exist_ok=True)
+    certs.CertStore.from_store(path, CONF_BASENAME, KEY_SIZE)
+    return path
 
 
 def make_options(

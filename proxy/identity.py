@@ -11,11 +11,19 @@ import ipaddress
 import logging
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import yaml
-from miready.contracts.observe import AppIdentity, Observation, token_identity, unidentified
+from miready.contracts.observe import (
+    AppIdentity,
+    Observation,
+    Platform,
+    judged_for,
+    token_identity,
+    unidentified,
+)
 from miready.proxy import ADMIN_TOKEN_ENV
 from miready.proxy.flowstate import call_state
 from miready.proxy.upstream import UpstreamClient, base_url
@@ -37,6 +45,10 @@ def _scopes(raw: Any) -> tuple[str, ...]:
     return tuple(sorted({str(s) for s in raw}))
 
 
+def _kind(raw: Any) -> str | None:
+    return raw[:64] if isinstance(raw, str) and raw else None
+
+
 def parse_apps_file(path: str | Path) -> dict[str, AppIdentity]:
     """``{token_id: {app_id, name, scopes, store_id?}}`` as identities; ValueError if malformed."""
     try:
@@ -56,6 +68,7 @@ def parse_apps_file(path: str | Path) -> dict[str, AppIdentity]:
             token_id=str(tid),
             scopes=_scopes(entry.get("scopes") or []),
             source="apps_file",
+            kind=_kind(entry.get("kind")),
         )
     return apps
 
@@ -85,6 +98,7 @@ def identity_from_introspection(tid: str, body: Any) -> AppIdentity | None:
         token_id=tid,
         scopes=_scopes(body.get("scopes") or []),
         source="upstream",
+        kind=_kind(body.get("app_kind")),
     )
 
 
@@ -95,8 +109,13 @@ class AppIdentifier:
     with one token share one lookup.
     """
 
-    def __init__(self, client: UpstreamClient | None = None) -> None:
+    def __init__(
+        self,
+        client: UpstreamClient | None = None,
+        platform: Callable[[], Platform | None] | None = None,
+    ) -> None:
         self.client = client or UpstreamClient()
+        self.platform = platform  # the classifier's pack, to judge the caller's findings again
         self.apps: dict[str, AppIdentity] = {}
         self.introspect = True
         self.timeout = 1.0
@@ -162,6 +181,9 @@ class AppIdentifier:
         if state is None or state.internal:
             return
         state.app = await self.identify(state.observation, base_url(flow), may_introspect(flow))
+        platform = self.platform() if self.platform is not None else None
+        if state.observation is not None and platform is not None:
+            state.observation = judged_for(state.observation, state.app, platform)
 
     async def identify(
         self, obs: Observation | None, base: str, introspect: bool = True

@@ -48,15 +48,18 @@ class ProxyProcess:
         rules: str | Path | None = None,
         apps_file: str | Path | None = None,
         admin_token: str | None = None,
+        workers: int = 1,
         startup_timeout: float = 30.0,
     ) -> None:
         """``options`` maps ``miready_*`` option names to values, handed to the child as they are;
-        the keyword shortcuts set the common ones (an empty ledger URL records nothing)."""
+        the keyword shortcuts set the common ones (an empty ledger URL records nothing).
+        ``workers`` > 1: the child is a supervisor of that many proxies on the one port."""
         self.upstream = upstream
         self.host = host
         self.requested_port = port
         self.mode = mode
         self.confdir = confdir
+        self.workers = workers
         shortcuts = {
             "miready_ledger": ledger_url or "",
             "miready_policy": policy,
@@ -93,6 +96,8 @@ class ProxyProcess:
         cmd += ["--confdir", str(confdir), "--mode", self.mode]
         if self.upstream:
             cmd += ["--upstream", self.upstream]
+        if self.workers != 1:
+            cmd += ["--workers", str(self.workers)]
         # The admin token goes through the environment, never the command line (ps shows it).
         options = {k: v for k, v in self.options.items() if k != "miready_admin_token"}
         return cmd + argv_of(options)
@@ -148,7 +153,7 @@ class ProxyProcess:
         raise ProxyStartError(f"the proxy did not start (exit {self.returncode}):\n{log_text}")
 
     def status(self) -> dict[str, Any]:
-        """The proxy's own counters (``GET /_miready/status``)."""
+        """The proxy's own counters (``GET /_miready/status``); with workers, one worker's."""
         with urlopen(self.url + STATUS_PATH, timeout=5) as response:
             return json.load(response)
 

@@ -75,6 +75,7 @@ class Recorder:
         self.local_lost = 0  # calls answered whose record could not be made or kept
         self.refused = 0  # calls cut at shutdown, never answered (so never recorded)
         self.closing = False
+        self.final: dict[str, Any] | None = None  # the counts at exit, once `done` has run
         self.started = time.monotonic()
         self._config: tuple[str, str, int] | None = None
 
@@ -189,10 +190,11 @@ class Recorder:
         self.closing = True
         writer, self.writer = self.writer, None
         if writer is None:
+            self.final = self.status()
             return
         await asyncio.to_thread(writer.close, CLOSE_TIMEOUT)
         self.writer = writer  # for the final counts only; `closing` keeps it unused
-        s = self.status()
+        self.final = s = self.status()
         self.writer = None
         logger.info(
             "ledger at exit: %d calls answered; %d journaled, %d replayed from an earlier run; "

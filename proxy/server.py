@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import signal
@@ -11,20 +12,27 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from miready.proxy import reuseport
 from miready.proxy.addons import default_addons
 from miready.proxy.embed import create_master, make_options
 from miready.proxy.policy import Policy
+from miready.proxy.recorder import Recorder
 from miready.proxy.upstream import preload
+from miready.proxy.worker import this_worker
 
 logger = logging.getLogger("miready.proxy")
 LISTENING_PREFIX = "miready proxy listening on "
 
 
-def _configure_logging() -> None:
+def configure_logging(who: str = "") -> None:
+    """miready's log lines on stderr, each marked ``[who]`` when given (a worker, a supervisor)."""
     root = logging.getLogger()
     if not any(getattr(h, "_miready", False) for h in root.handlers):
         handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        mark = f"[{who}] " if who else ""
+        handler.setFormatter(
+            logging.Formatter(f"%(asctime)s %(levelname)s {mark}%(name)s: %(message)s")
+        )
         handler._miready = True  # type: ignore[attr-defined]
         root.addHandler(handler)
     for name in ("miready",):
@@ -33,9 +41,12 @@ def _configure_logging() -> None:
 
 def write_port_file(path: str | Path, port: int) -> None:
     """Write atomically, so a reader never sees a half-written number."""
-    path = Path(path)
+    _write_atomically(Path(path), f"{port}\n")
+
+
+def _write_atomically(path: Path, text: str) -> None:
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(f"{port}\n", encoding="utf-8")
+    tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
 
 
@@ -55,10 +66,14 @@ def run_proxy(
     ``settings`` holds ``miready_*`` option values, as the addons declare them. Prints
     ``miready proxy listening on http://HOST:PORT`` once listening; ``ready(port)`` and
     ``port_file`` get the real port (useful with ``port=0``).
+
+    A worker of ``--workers N`` (``proxy/worker.py``) binds its port with SO_REUSEPORT, logs
+    under its number, and leaves its final counts where its supervisor reads them.
     """
     settings = dict(settings or {})
     Policy(settings.get("miready_policy", Policy.OBSERVE.value))  # fail before mitmproxy does
-    _configure_logging()
+    worker = this_worker()
+    configure_logging(worker.label if worker.shared else "")
     asyncio.run(_serve(upstream, host, port, mode, confdir, ready, port_file, settings))
 
 
@@ -73,18 +88,25 @@ async def _serve(
     settings: dict[str, Any],
 ) -> None:
     options = make_options(mode=mode, upstream=upstream, host=host, port=port, confdir=confdir)
+    worker = this_worker()
 
     def on_listening(listen_host: str, listen_port: int) -> None:
         shown = f"[{listen_host}]" if ":" in listen_host else listen_host
-        target = upstream if mode == "reverse" else "any origin (regular proxy mode)"
-        print(f"{LISTENING_PREFIX}http://{shown}:{listen_port} -> {target}", flush=True)
+        if worker.shared:  # the supervisor says when every worker listens
+            logger.info("listening on http://%s:%d (pid %d)", shown, listen_port, os.getpid())
+        else:
+            target = upstream if mode == "reverse" else "any origin (regular proxy mode)"
+            print(f"{LISTENING_PREFIX}http://{shown}:{listen_port} -> {target}", flush=True)
         if port_file:
             write_port_file(port_file, listen_port)
         if ready is not None:
             ready(listen_port)
         preload()  # the side calls' client, while the first app is still getting ready
 
-    master = create_master(options, default_addons(), settings, on_listening)
+    addons = default_addons()
+    master = create_master(options, addons, settings, on_listening)
+    if worker.shared:
+        reuseport.install(master)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         try:
@@ -99,3 +121,14 @@ async def _serve(
                 loop.remove_signal_handler(sig)
             except (NotImplementedError, RuntimeError):
                 pass
+    if worker.report:
+        _report(worker.report, next(a for a in addons if isinstance(a, Recorder)))
+
+
+def _report(path: str, recorder: Recorder) -> None:
+    """A worker's final counts, as JSON, for its supervisor's totals."""
+    final = recorder.final or recorder.status()
+    try:
+        _write_atomically(Path(path), json.dumps({**final, "pid": os.getpid()}))
+    except OSError as e:  # the supervisor is gone (SIGKILL) and a sibling removed its folder
+        logger.debug("no supervisor to report the counts to: %s", e)

@@ -9,6 +9,7 @@ from miready.proxy import STATUS_PATH
 from miready.proxy.classifier import Classifier
 from miready.proxy.flowstate import CallState, set_call_state
 from miready.proxy.recorder import Recorder
+from miready.proxy.worker import this_worker
 from mitmproxy import ctx, http
 
 
@@ -32,6 +33,8 @@ class StatusEndpoint:
         body = self.recorder.status()
         body["policy"] = ctx.options.miready_policy
         body["rule_pack"] = self.classifier.pack.id if self.classifier.pack else None
+        # Workers share the port: each answers for itself, and says which one it is.
+        body["worker"] = this_worker().status()
         flow.response = http.Response.make(
             200, json.dumps(body), {"Content-Type": "application/json", "Cache-Control": "no-store"}
         )

@@ -54,13 +54,33 @@ class Ledger(Protocol):
         Ordered by day, kind, key. A ``date`` is taken as a UTC day; a naive datetime is refused.
         """
 
+    def rollups_by_app(
+        self,
+        app_ids: Sequence[str],
+        start: datetime | date,
+        end: datetime | date,
+        kind: str | None = None,
+    ) -> dict[str, list[DailyCount]]:
+        """``rollups(app_id, start, end, kind)`` of each app in ``app_ids``, in one query.
+
+        Every app asked is a key, in the order asked (an app without rows maps to ``[]``); each
+        list is what ``rollups`` returns for that app, row for row. The certifier decides every
+        app from this one read, so its number of statements does not grow with the apps.
+        """
+
     def examples(self, app_id: str) -> dict[str, str]:
         """Rule id -> the first redacted example recorded for that (app, rule)."""
+
+    def examples_by_app(self, app_ids: Sequence[str]) -> dict[str, dict[str, str]]:
+        """``examples(app_id)`` of each app in ``app_ids`` (every one a key), in one query."""
 
     def add_review(self, review: Review) -> None: ...
 
     def reviews(self, app_id: str) -> list[Review]:
         """Oldest first."""
+
+    def reviews_by_app(self, app_ids: Sequence[str]) -> dict[str, list[Review]]:
+        """``reviews(app_id)`` of each app in ``app_ids`` (every one a key), in one query."""
 
     def count_calls(self) -> int: ...
 

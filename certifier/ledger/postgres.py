@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -47,6 +47,7 @@ from miready.certifier.ledger.records import (
     Review,
     UnidentifiedCount,
     WriteResult,
+    daily_count,
 )
 from psycopg import errors, sql
 
@@ -54,6 +55,7 @@ SCHEMA_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 CONNECT_TIMEOUT_S = 10
 PRUNED_BEFORE = "pruned_before"
 SCAN_PAGE = 10_000
+ROLLUP_COLUMNS = "app_id, day, kind, key, count, first_at, last_at"
 # Errors caused by a batch's data: the batch is split to isolate the record. A missing table or a
 # refused privilege is the ledger's problem (a database recreated under us), never the record's.
 DATA_ERRORS = (psycopg.DataError, psycopg.IntegrityError, psycopg.ProgrammingError,
@@ -230,8 +232,7 @@ class PostgresLedger:
     ) -> list[DailyCount]:
         first, last = utc_day(start, "rollups start"), utc_day(end, "rollups end")
         query = (
-            "SELECT app_id, day, kind, key, count, first_at, last_at FROM rollups "
-            "WHERE app_id = %s AND day >= %s AND day <= %s"
+            f"SELECT {ROLLUP_COLUMNS} FROM rollups WHERE app_id = %s AND day >= %s AND day <= %s"
         )
         args: tuple = (app_id, first, last)
         if kind is not None:
@@ -239,13 +240,35 @@ class PostgresLedger:
             args += (kind,)
         query += " ORDER BY day, kind, key"
         rows = self._run(f"read rollups of {app_id!r}", lambda c: c.execute(query, args).fetchall())
-        return [
-            DailyCount(
-                app_id=r[0], day=r[1], kind=r[2], key=r[3], count=r[4], first_at=_utc(r[5]),
-                last_at=_utc(r[6]),
-            )
-            for r in rows
-        ]  # fmt: skip
+        return _daily_counts(rows)
+
+    def rollups_by_app(
+        self,
+        app_ids: Sequence[str],
+        start: datetime | date,
+        end: datetime | date,
+        kind: str | None = None,
+    ) -> dict[str, list[DailyCount]]:
+        first, last = utc_day(start, "rollups start"), utc_day(end, "rollups end")
+        found: dict[str, list[DailyCount]] = {app_id: [] for app_id in app_ids}
+        if not found:
+            return found
+        query = (
+            f"SELECT {ROLLUP_COLUMNS} FROM rollups WHERE app_id = ANY(%s)"
+            " AND day >= %s AND day <= %s"
+        )
+        args: tuple = (list(found), first, last)
+        if kind is not None:
+            query += " AND kind = %s"
+            args += (kind,)
+        query += " ORDER BY app_id, day, kind, key"
+        # Rows become records as the cursor yields them: never all rows and all records at once.
+        rows = self._run(
+            f"read rollups of {len(found)} apps", lambda c: _daily_counts(c.execute(query, args))
+        )
+        for row in rows:
+            found[row.app_id].append(row)
+        return found
 
     def examples(self, app_id: str) -> dict[str, str]:
         rows = self._run(
@@ -256,6 +279,22 @@ class PostgresLedger:
             ).fetchall(),
         )
         return dict(rows)
+
+    def examples_by_app(self, app_ids: Sequence[str]) -> dict[str, dict[str, str]]:
+        found: dict[str, dict[str, str]] = {app_id: {} for app_id in app_ids}
+        if not found:
+            return found
+        rows = self._run(
+            f"read examples of {len(found)} apps",
+            lambda c: c.execute(
+                "SELECT app_id, rule_id, example FROM examples WHERE app_id = ANY(%s)"
+                " ORDER BY app_id, rule_id",
+                (list(found),),
+            ).fetchall(),
+        )
+        for app_id, rule_id, example in rows:
+            found[app_id][rule_id] = example
+        return found
 
     def add_review(self, review: Review) -> None:
         at = to_utc(review.at, "Review.at")
@@ -281,6 +320,24 @@ class PostgresLedger:
             Review(app_id=r[0], decision=r[1], reviewer=r[2], reason=r[3], at=_utc(r[4]))
             for r in rows
         ]
+
+    def reviews_by_app(self, app_ids: Sequence[str]) -> dict[str, list[Review]]:
+        found: dict[str, list[Review]] = {app_id: [] for app_id in app_ids}
+        if not found:
+            return found
+        rows = self._run(
+            f"read reviews of {len(found)} apps",
+            lambda c: c.execute(
+                "SELECT app_id, decision, reviewer, reason, at FROM reviews"
+                " WHERE app_id = ANY(%s) ORDER BY app_id, at, id",
+                (list(found),),
+            ).fetchall(),
+        )
+        for r in rows:
+            found[r[0]].append(
+                Review(app_id=r[0], decision=r[1], reviewer=r[2], reason=r[3], at=_utc(r[4]))
+            )
+        return found
 
     def stored_calls(self, app_id: str) -> list[CallRecord]:
         rows = self._run(
@@ -354,18 +411,10 @@ class PostgresLedger:
         rows = self._run(
             "read rollups",
             lambda c: c.execute(
-                "SELECT app_id, day, kind, key, count, first_at, last_at FROM rollups "
-                "WHERE day >= %s",
-                (since or date.min,),
+                f"SELECT {ROLLUP_COLUMNS} FROM rollups WHERE day >= %s", (since or date.min,)
             ).fetchall(),
         )
-        return [
-            DailyCount(
-                app_id=r[0], day=r[1], kind=r[2], key=r[3], count=r[4], first_at=_utc(r[5]),
-                last_at=_utc(r[6]),
-            )
-            for r in rows
-        ]  # fmt: skip
+        return _daily_counts(rows)
 
     def prune(self, before: datetime) -> int:
         bound = to_utc(before, "prune before")
@@ -396,6 +445,14 @@ class PostgresLedger:
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+
+
+def _daily_counts(rows: Iterable[tuple]) -> list[DailyCount]:
+    """Rollup rows (``ROLLUP_COLUMNS``) as records: a certify reads 100,000s of them."""
+    return [
+        daily_count(app_id, day, kind, key, count, first.astimezone(UTC), last.astimezone(UTC))
+        for app_id, day, kind, key, count, first, last in rows
+    ]
 
 
 def _app(row: tuple) -> AppInfo:

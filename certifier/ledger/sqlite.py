@@ -18,7 +18,7 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -40,6 +40,7 @@ from miready.certifier.ledger.records import (
     Review,
     UnidentifiedCount,
     WriteResult,
+    daily_count,
 )
 from miready.certifier.ledger.sqlite_sql import (
     INSERT_CALL,
@@ -55,6 +56,7 @@ PREFIX = "sqlite:///"
 BUSY_TIMEOUT_S = 30.0
 PRUNED_BEFORE = "pruned_before"
 SCAN_PAGE = 10_000
+ROLLUP_COLUMNS = "app_id, day, kind, key, count, first_at, last_at"
 # Errors caused by a batch's data: the batch is split to isolate the record. Any other error
 # (read-only, disk full, locked, not a database) is the ledger's, and the batch is retried later.
 DATA_ERRORS = (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.InterfaceError,
@@ -214,23 +216,43 @@ class SqliteLedger:
         self, app_id: str, start: datetime | date, end: datetime | date, kind: str | None = None
     ) -> list[DailyCount]:
         first, last = utc_day(start, "rollups start"), utc_day(end, "rollups end")
-        sql = (
-            "SELECT app_id, day, kind, key, count, first_at, last_at FROM rollups "
-            "WHERE app_id = ? AND day >= ? AND day <= ?"
-        )
+        sql = f"SELECT {ROLLUP_COLUMNS} FROM rollups WHERE app_id = ? AND day >= ? AND day <= ?"
         args: tuple = (app_id, first.isoformat(), last.isoformat())
         if kind is not None:
             sql += " AND kind = ?"
             args += (kind,)
         sql += " ORDER BY day, kind, key"
         rows = self._run(f"read rollups of {app_id!r}", lambda c: c.execute(sql, args).fetchall())
-        return [
-            DailyCount(
-                app_id=r[0], day=date.fromisoformat(r[1]), kind=r[2], key=r[3], count=r[4],
-                first_at=_time(r[5]), last_at=_time(r[6]),
-            )
-            for r in rows
-        ]  # fmt: skip
+        return _daily_counts(rows)
+
+    def rollups_by_app(
+        self,
+        app_ids: Sequence[str],
+        start: datetime | date,
+        end: datetime | date,
+        kind: str | None = None,
+    ) -> dict[str, list[DailyCount]]:
+        first, last = utc_day(start, "rollups start"), utc_day(end, "rollups end")
+        found: dict[str, list[DailyCount]] = {app_id: [] for app_id in app_ids}
+        if not found:
+            return found
+        # One parameter whatever the number of apps (SQLite caps the number of parameters).
+        sql = (
+            f"SELECT {ROLLUP_COLUMNS} FROM rollups WHERE app_id IN (SELECT value FROM json_each(?))"
+            " AND day >= ? AND day <= ?"
+        )
+        args: tuple = (json.dumps(list(found)), first.isoformat(), last.isoformat())
+        if kind is not None:
+            sql += " AND kind = ?"
+            args += (kind,)
+        sql += " ORDER BY app_id, day, kind, key"
+        # Rows become records as the cursor yields them: never all rows and all records at once.
+        rows = self._run(
+            f"read rollups of {len(found)} apps", lambda c: _daily_counts(c.execute(sql, args))
+        )
+        for row in rows:
+            found[row.app_id].append(row)
+        return found
 
     def examples(self, app_id: str) -> dict[str, str]:
         rows = self._run(
@@ -241,6 +263,22 @@ class SqliteLedger:
             ).fetchall(),
         )
         return dict(rows)
+
+    def examples_by_app(self, app_ids: Sequence[str]) -> dict[str, dict[str, str]]:
+        found: dict[str, dict[str, str]] = {app_id: {} for app_id in app_ids}
+        if not found:
+            return found
+        rows = self._run(
+            f"read examples of {len(found)} apps",
+            lambda c: c.execute(
+                "SELECT app_id, rule_id, example FROM examples"
+                " WHERE app_id IN (SELECT value FROM json_each(?)) ORDER BY app_id, rule_id",
+                (json.dumps(list(found)),),
+            ).fetchall(),
+        )
+        for app_id, rule_id, example in rows:
+            found[app_id][rule_id] = example
+        return found
 
     def add_review(self, review: Review) -> None:
         at = _text(to_utc(review.at, "Review.at"))
@@ -268,6 +306,24 @@ class SqliteLedger:
             Review(app_id=r[0], decision=r[1], reviewer=r[2], reason=r[3], at=_time(r[4]))
             for r in rows
         ]
+
+    def reviews_by_app(self, app_ids: Sequence[str]) -> dict[str, list[Review]]:
+        found: dict[str, list[Review]] = {app_id: [] for app_id in app_ids}
+        if not found:
+            return found
+        rows = self._run(
+            f"read reviews of {len(found)} apps",
+            lambda c: c.execute(
+                "SELECT app_id, decision, reviewer, reason, at FROM reviews"
+                " WHERE app_id IN (SELECT value FROM json_each(?)) ORDER BY app_id, at, id",
+                (json.dumps(list(found)),),
+            ).fetchall(),
+        )
+        for r in rows:
+            found[r[0]].append(
+                Review(app_id=r[0], decision=r[1], reviewer=r[2], reason=r[3], at=_time(r[4]))
+            )
+        return found
 
     def stored_calls(self, app_id: str) -> list[CallRecord]:
         rows = self._run(
@@ -339,18 +395,11 @@ class SqliteLedger:
         rows = self._run(
             "read rollups",
             lambda c: c.execute(
-                "SELECT app_id, day, kind, key, count, first_at, last_at FROM rollups "
-                "WHERE day >= ?",
+                f"SELECT {ROLLUP_COLUMNS} FROM rollups WHERE day >= ?",
                 ((since.isoformat() if since else ""),),
             ).fetchall(),
         )
-        return [
-            DailyCount(
-                app_id=r[0], day=date.fromisoformat(r[1]), kind=r[2], key=r[3], count=r[4],
-                first_at=_time(r[5]), last_at=_time(r[6]),
-            )
-            for r in rows
-        ]  # fmt: skip
+        return _daily_counts(rows)
 
     def prune(self, before: datetime) -> int:
         bound = _text(to_utc(before, "prune before"))
@@ -388,6 +437,22 @@ class SqliteLedger:
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+
+
+def _daily_counts(rows: Iterable[tuple]) -> list[DailyCount]:
+    """Rollup rows (``ROLLUP_COLUMNS``) as records: a certify reads 100,000s of them."""
+    days: dict[str, date] = {}  # a day's text repeats on every row of that day
+    time = datetime.fromisoformat
+    out = []
+    for app_id, day_text, kind, key, count, first_at, last_at in rows:
+        day = days.get(day_text)
+        if day is None:
+            day = days[day_text] = date.fromisoformat(day_text)
+        first, last = time(first_at), time(last_at)
+        if first.tzinfo is not UTC or last.tzinfo is not UTC:  # stored as UTC by this ledger
+            first, last = first.astimezone(UTC), last.astimezone(UTC)
+        out.append(daily_count(app_id, day, kind, key, count, first, last))
+    return out
 
 
 def _next_day(day: date) -> str:

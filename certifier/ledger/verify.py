@@ -6,6 +6,7 @@ day the boundary falls in is skipped too, since part of its calls may be gone.
 
 from __future__ import annotations
 
+import textwrap
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -15,6 +16,7 @@ from miready.certifier.ledger.batch import rollup_keys, utc_day
 from miready.certifier.ledger.records import Quarantined
 
 Key = tuple[str, date, str, str]  # app, day, kind, key
+WIDTH = 80  # the printed verification fits a standard terminal
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,24 +40,37 @@ class Verification:
         return not self.mismatches
 
     def __str__(self) -> str:
+        """The verdict, each mismatch and each quarantined record, within 80 columns."""
         span = f"days from {self.since}" if self.since else "all days"
-        lines = [
+        lines = _wrap(
             f"ledger verify: {self.calls} identified calls recounted against "
-            f"{self.rollup_rows} rollup rows ({span}): {len(self.mismatches)} mismatch(es); "
-            f"{len(self.quarantined)} quarantined record(s)"
-        ]
+            f"{self.rollup_rows} rollup rows ({span})",
+            "  ",
+        )
+        lines += _wrap(
+            f"{len(self.mismatches)} mismatch(es); {len(self.quarantined)} quarantined record(s)"
+        )
         for m in self.mismatches[:50]:
             app, day, kind, key = m.key
-            lines.append(
+            lines += _wrap(
                 f"  MISMATCH {app} {day} {kind} {key}: rollup {m.rollup}, calls {m.recount}"
             )
         for q in self.quarantined[:50]:
-            lines.append(f"  QUARANTINED {q.call_id} at {q.at:%Y-%m-%d %H:%M:%S}: {q.error}")
+            lines += _wrap(f"  QUARANTINED {q.call_id} at {q.at:%Y-%m-%d %H:%M:%S}:")
+            lines += _wrap(f"    {q.error}")
         hidden = max(0, len(self.mismatches) - 50) + max(0, len(self.quarantined) - 50)
         if hidden:
             lines.append(f"  ... and {hidden} more")
         lines.append("OK" if self.ok else "NOT OK")
         return "\n".join(lines)
+
+
+def _wrap(text: str, indent: str = "    ") -> list[str]:
+    """`text` in lines of at most WIDTH columns, the later ones indented; words never split,
+    except one longer than a whole line (a path template, an id)."""
+    return textwrap.wrap(
+        text, WIDTH, subsequent_indent=indent, break_on_hyphens=False, drop_whitespace=True
+    ) or [text]
 
 
 def verify(ledger: Ledger) -> Verification:

@@ -11,7 +11,14 @@ from html import escape
 
 from miready.certifier.decision import Verdict
 from miready.certifier.report.formats import FORMATS
-from miready.certifier.report.model import AppReport, DayPoint, FindingReport, Report, stamp
+from miready.certifier.report.model import (
+    AppReport,
+    DayPoint,
+    FindingReport,
+    Report,
+    month_day,
+    stamp,
+)
 
 COLOURS = {
     Verdict.NOT_AFFECTED: "#6b7280",
@@ -185,7 +192,7 @@ def timeline_svg(app_id: str, points: tuple[DayPoint, ...] | list[DayPoint]) -> 
         out.append("</g>")
         out.append(
             f'<text x="{x + bar / 2:.1f}" y="{height - 10}" font-size="10" text-anchor="middle"'
-            f' fill="#4b5563">{p.day:%m-%d}</text>'
+            f' fill="#4b5563">{month_day(p.day)}</text>'
         )
     out.append("</svg>")
     return "".join(out)
@@ -209,7 +216,7 @@ def _coverage(a: AppReport) -> str:
 def _findings(findings: tuple[FindingReport, ...]) -> str:
     rows = []
     for f in findings:
-        per_day = ", ".join(f"{day:%m-%d}: {n}" for day, n in sorted(f.hits.per_day.items()))
+        per_day = ", ".join(f"{month_day(day)}: {n}" for day, n in sorted(f.hits.per_day.items()))
         example = (
             json.dumps(f.example, separators=(", ", ": ")) if f.example is not None else "none"
         )

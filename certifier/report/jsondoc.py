@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from miready.certifier.report.formats import FORMATS
@@ -16,7 +17,25 @@ VERSION = 1
 # took 7 of 10 s at 1,000 apps over 10M calls. So the outer levels get a line per key, and the
 # values below them (an app's timeline, coverage, findings) one compact line each, encoded in C.
 INDENT_LEVELS = 3  # the document, its apps list, each app
-_compact = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+
+
+def _compact_encoder() -> Callable[[Any], str]:
+    """``JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode``, with one C encoder.
+
+    ``encode`` makes a new C encoder per call, which cost more than the encoding itself: a report
+    of 1,000 apps encodes 40,000 values one by one. Nothing here is circular, so no markers.
+    """
+    encoder = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "))
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # a Python without json's C accelerator
+        return encoder.encode
+    c_encode = make(
+        None, encoder.default, json.encoder.encode_basestring, None, ": ", ", ", False, False, True
+    )
+    return lambda value: "".join(c_encode(value, 0))
+
+
+_compact = _compact_encoder()
 
 
 @FORMATS.register("json")

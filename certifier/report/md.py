@@ -6,7 +6,7 @@ import json
 
 from miready.certifier.decision import Verdict
 from miready.certifier.report.formats import FORMATS
-from miready.certifier.report.model import AppReport, FindingReport, Report, stamp
+from miready.certifier.report.model import AppReport, FindingReport, Report, month_day, stamp
 
 ICONS = {
     Verdict.NOT_AFFECTED: "⚪",
@@ -81,7 +81,8 @@ def _findings(title: str, findings: tuple[FindingReport, ...]) -> list[str]:
             )
         lines.append("")
         for f in findings:
-            per_day = ", ".join(f"{day:%m-%d} {n}" for day, n in sorted(f.hits.per_day.items()))
+            hits = sorted(f.hits.per_day.items())
+            per_day = ", ".join(f"{month_day(day)} {n}" for day, n in hits)
             lines.append(f"- `{f.rule.id}` on `{f.endpoint}`: {_cell(f.rule.description)}")
             lines.append(f"  per day: {per_day}")
             if f.example is not None:

@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from miready.certifier.coverage import FamilyCoverage, coverage
-from miready.certifier.decision import Decision, RuleHits, Verdict, decide
+from miready.certifier.decision import Decision, RuleHits, Verdict, decide_all
 from miready.certifier.ledger.base import Ledger
 from miready.certifier.ledger.records import AppInfo
 from miready.contracts.mapping import Mapping
@@ -98,7 +98,12 @@ def build_report(
     generated_at: datetime | None = None,
 ) -> Report:
     mapping = mapping or pack_of(pack).mapping
-    reports = tuple(build_app_report(ledger, pack, as_of, app, mapping) for app in apps)
+    decisions = decide_all(ledger, apps, pack, as_of)
+    # Examples only for the apps with findings, in one read.
+    examples = ledger.examples_by_app([d.app_id for d in decisions if d.hits])
+    reports = tuple(
+        build_app_report(d, pack, mapping, examples.get(d.app_id, {})) for d in decisions
+    )
     return Report(
         as_of=as_of,
         generated_at=generated_at or datetime.now(UTC),
@@ -109,10 +114,9 @@ def build_report(
 
 
 def build_app_report(
-    ledger: Ledger, pack: RulePack, as_of: datetime, app: AppInfo, mapping: Mapping
+    decision: Decision, pack: RulePack, mapping: Mapping, examples: dict[str, str]
 ) -> AppReport:
-    decision = decide(ledger, app, pack, as_of)
-    examples = ledger.examples(app.app_id) if decision.hits else {}
+    """One app's part of the report: its decision with each finding's rule, fix and example."""
     findings = tuple(_finding(pack, mapping, h, examples.get(h.rule_id)) for h in decision.hits)
     timeline = []
     for day in decision.window.dates():
@@ -196,6 +200,12 @@ def safe_url(url: str) -> str:
         host += f":{parts.port}"
     user = f"{parts.username}:***@" if parts.username else ""
     return urlunsplit((parts.scheme, user + host, parts.path, parts.query, parts.fragment))
+
+
+def month_day(day: date) -> str:
+    """``MM-DD``, as ``f"{day:%m-%d}"`` writes it, without strftime's cost (reports write tens of
+    thousands of them)."""
+    return day.isoformat()[5:]
 
 
 def stamp(at: datetime | None, timespec: str = "seconds") -> str | None:

@@ -104,14 +104,15 @@ def _lines(
     wrapped = [wrap(cell, w) for cell, w in zip(cells, widths, strict=True)]
     height = max(map(len, wrapped))
     left, mid, right = edges
-    out = []
-    for n in range(height):
-        parts = []
-        for lines, w, c in zip(wrapped, widths, columns, strict=True):
-            text = lines[n] if n < len(lines) else ""
-            parts.append(f" {text.rjust(w) if c.right else text.ljust(w)} ")
-        out.append(left + mid.join(parts) + right)
-    return out
+    # Each cell justified and padded to the row's height, then the row's lines joined across.
+    padded = []
+    for lines, w, c in zip(wrapped, widths, columns, strict=True):
+        cell = [line.rjust(w) for line in lines] if c.right else [line.ljust(w) for line in lines]
+        if len(cell) < height:
+            cell += [" " * w] * (height - len(cell))
+        padded.append(cell)
+    opening, between, closing = f"{left} ", f" {mid} ", f" {right}"
+    return [opening + between.join(parts) + closing for parts in zip(*padded, strict=True)]
 
 
 def render_table(

@@ -6,12 +6,14 @@ The text is built as plain lines (``report/table.py``); rich only colours it on 
 from __future__ import annotations
 
 import json
+import os
 import textwrap
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from miready.certifier.decision import Verdict
 from miready.certifier.report.formats import FORMATS
-from miready.certifier.report.model import AppReport, FindingReport, Report, stamp
+from miready.certifier.report.model import AppReport, FindingReport, Report, month_day, stamp
 from miready.certifier.report.table import Column, render_table
 
 if TYPE_CHECKING:
@@ -27,13 +29,21 @@ STYLES = {
     Verdict.MANUALLY_REJECTED: "bold red",
 }
 WIDTH = 120
+MIN_WIDTH = 80  # narrower, the tables' columns cannot shrink any further
 NARROW = 110  # console columns under which the summary drops to its essentials
 
 
 @FORMATS.register("text")
-def render_text(report: Report) -> str:
+def render_text(report: Report, width: int = WIDTH) -> str:
     # No terminal codes when written to a file; on a terminal `write` colours the same lines.
-    return "\n".join(lines(report, WIDTH)) + "\n"
+    return "\n".join(lines(report, width)) + "\n"
+
+
+def pipe_width(environ: Mapping[str, str] = os.environ) -> int:
+    """The width of the report sent down a pipe: `$COLUMNS` when set (the terminal at the end of
+    the pipe, or a fixed-width console), else WIDTH; never under MIN_WIDTH."""
+    raw = environ.get("COLUMNS", "").strip()
+    return max(MIN_WIDTH, int(raw)) if raw.isdigit() and int(raw) > 0 else WIDTH
 
 
 def write(console: Console, report: Report) -> None:
@@ -60,7 +70,8 @@ def lines(report: Report, width: int) -> list[str]:
     )
     out += _para(pack.manifest.wording.policy, width)
     # Below NARROW columns the table keeps what decides (app, verdict, dates, calls) and each
-    # app's coverage and deprecated count move to its details, so nothing is squeezed empty.
+    # app's coverage and deprecated count move to its details, so nothing is squeezed empty;
+    # the first day seen is enough there, so the app's id keeps the room to stay whole.
     narrow = width < NARROW
     columns = [
         Column("App", min_width=14),
@@ -79,7 +90,7 @@ def lines(report: Report, width: int) -> list[str]:
         cells = [
             a.app_id + (f"\n{a.name}" if a.name else ""),
             d.verdict.value,
-            stamp(d.first_seen) or "never",
+            (stamp(d.first_seen)[:10] if narrow else stamp(d.first_seen)) or "never",
             str(d.calls_in_window),
         ]
         if not narrow:
@@ -132,7 +143,7 @@ FINDING_COLUMNS = [
 def _findings(findings: tuple[FindingReport, ...], width: int) -> list[str]:
     rows = []
     for f in findings:
-        per_day = ", ".join(f"{day:%m-%d}: {n}" for day, n in sorted(f.hits.per_day.items()))
+        per_day = ", ".join(f"{month_day(day)}: {n}" for day, n in sorted(f.hits.per_day.items()))
         example = json.dumps(f.example, separators=(",", ":")) if f.example is not None else "-"
         rows.append(
             [

@@ -2,6 +2,7 @@
 
 from miready.mocks.routes import (
     categories,
+    checkouts,
     customers,
     draft_orders,
     fulfillment_orders,
@@ -12,6 +13,7 @@ from miready.mocks.routes import (
     orders,
     product_images,
     products,
+    scripts,
     shipping_carriers,
     store,
     webhooks,
@@ -33,4 +35,6 @@ TABLES = (
     metafields.routes,
     shipping_carriers.routes,
     fulfillment_services.routes,
+    scripts.routes,
+    checkouts.routes,
 )

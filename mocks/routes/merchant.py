@@ -9,6 +9,7 @@ from typing import Any
 
 from aiohttp import web
 from miready.mocks import oauth
+from miready.mocks.admin_schema import validate
 from miready.mocks.delivery import dispatch
 from miready.mocks.errors import BadRequest, invalid
 from miready.mocks.keys import (
@@ -21,7 +22,7 @@ from miready.mocks.keys import (
 )
 from miready.mocks.plans import check_location_cap
 from miready.mocks.readiness import NotReadyWarning, check_add_location, log_warning
-from miready.mocks.state import locations
+from miready.mocks.state import locations, scripts
 
 routes = web.RouteTableDef()
 
@@ -49,7 +50,7 @@ def reset(app: web.Application) -> None:
 @routes.post("/_mock/apps", name="admin_register_app")
 async def register_app(request: web.Request) -> web.Response:
     app, registration = request.app[oauth_key].register(
-        request.app[platform_key], await _object(request)
+        request.app[platform_key], validate("register_app", await _object(request))
     )
     return web.json_response(
         {
@@ -71,6 +72,7 @@ async def uninstall_app(request: web.Request) -> web.Response:
     oauth.uninstall(platform, store_id, app_id)
     dispatch(request.app)  # queue app/uninstalled while the subscription still exists
     oauth.forget_webhooks(platform, store_id, app_id)
+    scripts.forget(platform.store(store_id), app_id)  # the platform removes them too
     return web.json_response({"store_id": store_id, "app_id": app_id, "uninstalled": True})
 
 
@@ -79,7 +81,7 @@ async def add_location(request: web.Request) -> web.Response:
     """The merchant adds a location: plan cap, then the readiness warning before the second."""
     platform = request.app[platform_key]
     store = platform.store(request.match_info["store_id"])
-    body = await _object(request)
+    body = validate("add_location", await _object(request))
     confirm = body.pop("confirm", False) is True
     if not isinstance(body.get("name"), str | dict) or not isinstance(body.get("address"), dict):
         raise invalid("name", "name (text or localized) and address (object) are required")
@@ -106,7 +108,7 @@ async def get_rate_limit(request: web.Request) -> web.Response:
 async def set_rate_limit(request: web.Request) -> web.Response:
     """`{"enabled": true}` everywhere, or with `store_id` / `app_id` for one store or app."""
     limiter = request.app[rate_limiter_key]
-    limiter.configure(await _object(request))
+    limiter.configure(validate("set_rate_limit", await _object(request)))
     return web.json_response(limiter.describe())
 
 
@@ -121,7 +123,7 @@ async def get_webhook_delivery(request: web.Request) -> web.Response:
 @routes.put("/_mock/webhooks/delivery", name="admin_set_webhook_delivery")
 async def set_webhook_delivery(request: web.Request) -> web.Response:
     """`{"duplicates": 0..1, "out_of_order": bool, "seed": int}`."""
-    body = await _object(request)
+    body = validate("set_webhook_delivery", await _object(request))
     delivery = request.app[webhook_delivery_key]
     duplicates = body.get("duplicates", delivery.duplicates)
     if isinstance(duplicates, bool):
@@ -148,7 +150,7 @@ async def get_readiness(request: web.Request) -> web.Response:
 
 @routes.put("/_mock/readiness", name="admin_set_readiness")
 async def set_readiness(request: web.Request) -> web.Response:
-    request.app[readiness_key].set(await _object(request))
+    request.app[readiness_key].set(validate("set_readiness", await _object(request)))
     return await get_readiness(request)
 
 

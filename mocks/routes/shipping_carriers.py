@@ -1,6 +1,7 @@
 """Route table: shipping carriers and their options."""
 
 from aiohttp import web
+from miready.mocks.keys import own_ports_key
 from miready.mocks.routes.common import (
     body,
     installation,
@@ -29,7 +30,8 @@ async def list_shipping_carriers(request: web.Request) -> web.Response:
 @routes.post("/shipping_carriers", name="createShippingCarrier")
 async def create_shipping_carrier(request: web.Request) -> web.Response:
     app_id = installation(request).app_id
-    carrier = state.create(platform(request), store(request), app_id, body(request))
+    own_ports = request.app[own_ports_key]
+    carrier = state.create(platform(request), store(request), app_id, body(request), own_ports)
     return ok(state.view(carrier), status=201)
 
 
@@ -40,8 +42,12 @@ async def get_shipping_carrier(request: web.Request) -> web.Response:
 
 @routes.put("/shipping_carriers/{carrier_id}", name="updateShippingCarrier")
 async def update_shipping_carrier(request: web.Request) -> web.Response:
-    carrier = records.update(
-        platform(request), store(request), state.KIND, path(request, "carrier_id"), body(request)
+    carrier = state.update(
+        platform(request),
+        store(request),
+        path(request, "carrier_id"),
+        body(request),
+        request.app[own_ports_key],
     )
     return ok(state.view(carrier))
 

@@ -1,4 +1,5 @@
-"""Admin route table under /_mock for store settings and shipping quotes (registered by the app)."""
+"""Admin route table under /_mock for store settings, shipping quotes and abandoned checkouts
+(registered by the app)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
+from miready.mocks.admin_schema import validate
 from miready.mocks.errors import BadRequest
 from miready.mocks.keys import platform_key, webhook_session_key
-from miready.mocks.state import quotes, settings
+from miready.mocks.state import checkouts, quotes, settings
 
 routes = web.RouteTableDef()
 
@@ -31,7 +33,8 @@ async def _body(request: web.Request) -> Any:
 @routes.put("/_mock/stores/{store_id}/settings", name="admin_set_store_settings")
 async def set_store_settings(request: web.Request) -> web.Response:
     store = request.app[platform_key].store(request.match_info["store_id"])
-    return web.json_response(settings.update(store, await _body(request)))
+    body = validate("store_settings", await _body(request))
+    return web.json_response(settings.update(store, body))
 
 
 async def _ask(session: aiohttp.ClientSession, call: dict[str, Any], at: str) -> dict[str, Any]:
@@ -59,7 +62,7 @@ async def quote_shipping(request: web.Request) -> web.Response:
     body = await _body(request)
     if not isinstance(body, dict):
         raise BadRequest("The body must be a JSON object")
-    calls = quotes.rate_requests(store, body)
+    calls = quotes.rate_requests(store, validate("shipping_quote", body))
     session = request.app[webhook_session_key]
     at = platform.clock.iso()
     entries = await asyncio.gather(*(_ask(session, call, at) for call in calls))
@@ -71,3 +74,13 @@ async def quote_shipping(request: web.Request) -> web.Response:
 async def list_shipping_quotes(request: web.Request) -> web.Response:
     store = request.app[platform_key].store(request.match_info["store_id"])
     return web.json_response(store.quote_log)
+
+
+@routes.post("/_mock/stores/{store_id}/checkouts", name="admin_abandon_checkout")
+async def abandon_checkout(request: web.Request) -> web.Response:
+    """A shopper reaches the checkout's second step and leaves: apps then read the cart with
+    GET /checkouts for 30 days (on the mock's clock)."""
+    platform = request.app[platform_key]
+    store = platform.store(request.match_info["store_id"])
+    body = validate("abandon_checkout", await _body(request))
+    return web.json_response(checkouts.abandon(platform, store, body), status=201)

@@ -2,22 +2,50 @@
 
 from __future__ import annotations
 
+from collections.abc import Set
 from typing import Any
 
 from miready.mocks.errors import NotFound, invalid
 from miready.mocks.state import records
 from miready.mocks.state.platform import Platform, Store
+from miready.mocks.state.webhooks import url_problem
 
 KIND = records.CARRIERS
 OPTIONS = records.CARRIER_OPTIONS
 
 
-def create(platform: Platform, store: Store, app_id: str, body: dict[str, Any]) -> dict[str, Any]:
+def check_callback(url: Any, own_ports: Set[int]) -> None:
+    """The rates callback follows the webhook URL rules: never the mock itself (SSRF)."""
+    refused = url_problem(url, own_ports) if isinstance(url, str) else "must be a URL"
+    if refused is not None:
+        raise invalid("callback_url", refused)
+
+
+def create(
+    platform: Platform,
+    store: Store,
+    app_id: str,
+    body: dict[str, Any],
+    own_ports: Set[int] = frozenset(),
+) -> dict[str, Any]:
     for key in ("name", "callback_url"):
         if not body.get(key):
             raise invalid(key, "can't be blank")
+    check_callback(body["callback_url"], own_ports)
     record = {"types": "ship", "active": True, **body, "app_id": app_id}
     return records.insert(platform, store, KIND, record)
+
+
+def update(
+    platform: Platform,
+    store: Store,
+    carrier_id: int,
+    body: dict[str, Any],
+    own_ports: Set[int] = frozenset(),
+) -> dict[str, Any]:
+    if "callback_url" in body:
+        check_callback(body["callback_url"], own_ports)
+    return records.update(platform, store, KIND, carrier_id, body)
 
 
 def view(carrier: dict[str, Any]) -> dict[str, Any]:

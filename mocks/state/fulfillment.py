@@ -5,12 +5,17 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from miready.contracts.compat import DISPATCHED_OR_LATER, PACKED_OR_LATER, shipping_status
+from miready.contracts.compat import shipping_status
+from miready.contracts.mapping import default_mapping
 from miready.mocks.errors import BadRequest, invalid
 from miready.mocks.ids import new_ulid
 from miready.mocks.state import stock
 from miready.mocks.state.fo_status import check_transition
 from miready.mocks.state.platform import Platform, Store
+
+# The FO statuses of the default pack's mapping (fo_status_groups), by how far a shipment went.
+PACKED_OR_LATER = default_mapping().status_groups.get("packed", frozenset())
+DISPATCHED_OR_LATER = default_mapping().status_groups.get("dispatched", frozenset())
 
 # The fulfillment-order service's 422s put their field errors under `messages` (platform notes).
 MESSAGES = "messages"

@@ -1,4 +1,5 @@
-"""Simple per-store resources (categories, images, customers, metafields, carriers) as records."""
+"""Simple per-store resources (categories, images, customers, metafields, carriers, scripts,
+abandoned checkouts) as records."""
 
 from __future__ import annotations
 
@@ -25,7 +26,9 @@ CUSTOMERS = Kind("customers", "customer", "Customer")
 METAFIELDS = Kind("metafields", "metafield", "Metafield")
 CARRIERS = Kind("shipping_carriers", "shipping_carrier", "Shipping carrier")
 CARRIER_OPTIONS = Kind("carrier_options", "carrier_option", "Shipping carrier option")
-KINDS = (CATEGORIES, IMAGES, CUSTOMERS, METAFIELDS, CARRIERS, CARRIER_OPTIONS)
+SCRIPTS = Kind("scripts", "script", "Script")
+CHECKOUTS = Kind("checkouts", "checkout", "Checkout")
+KINDS = (CATEGORIES, IMAGES, CUSTOMERS, METAFIELDS, CARRIERS, CARRIER_OPTIONS, SCRIPTS, CHECKOUTS)
 
 
 def table(store: Store, kind: Kind) -> dict[int, dict[str, Any]]:

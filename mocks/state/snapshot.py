@@ -11,7 +11,7 @@ from miready.contracts.yamlio import safe_load
 from miready.mocks.admin_schema import validate
 from miready.mocks.errors import Unprocessable
 from miready.mocks.ids import new_ulid
-from miready.mocks.state import records, settings
+from miready.mocks.state import checkouts, records, settings
 from miready.mocks.state.locations import localized
 from miready.mocks.state.platform import App, Platform, Store
 
@@ -99,6 +99,7 @@ def _load_store(platform: Platform, raw: dict[str, Any], where: str) -> Store:
         store.fulfillment_orders[fo["id"]] = copy.deepcopy(fo)
     store.movements = copy.deepcopy(raw.get("movements") or [])
     records.load(platform, store, raw)
+    checkouts.complete_all(platform, store)
     settings.update(store, copy.deepcopy(raw.get("settings") or {}))
     store.next_order_number = int(
         raw.get("next_order_number", max([o["number"] + 1 for o in store.orders.values()] or [100]))

@@ -14,9 +14,10 @@ from miready.mocks.webhook_targets import self_target
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 
 
-def check_url(url: str, own_ports: Set[int] = frozenset()) -> None:
-    """HTTPS anywhere; plain HTTP only to loopback (a mock convenience the platform lacks);
-    never the mock itself (`own_ports` on loopback, or its admin paths)."""
+def url_problem(url: str, own_ports: Set[int] = frozenset()) -> str | None:
+    """Why `url` cannot receive the platform's calls, or None. HTTPS anywhere; plain HTTP only to
+    loopback (a mock convenience the platform lacks); never the mock itself (`own_ports` on
+    loopback, or its admin paths). Webhooks and carrier callbacks share these rules."""
     try:
         parts = urlsplit(url)
         host = parts.hostname
@@ -24,10 +25,14 @@ def check_url(url: str, own_ports: Set[int] = frozenset()) -> None:
     except ValueError:
         host, parts = None, None
     if parts is None or not host:
-        raise invalid("url", "must be an absolute https URL")
+        return "must be an absolute https URL"
     if parts.scheme != "https" and not (parts.scheme == "http" and host in LOOPBACK):
-        raise invalid("url", "must use https (http is accepted for loopback hosts only)")
-    refused = self_target(url, own_ports)
+        return "must use https (http is accepted for loopback hosts only)"
+    return self_target(url, own_ports)
+
+
+def check_url(url: str, own_ports: Set[int] = frozenset()) -> None:
+    refused = url_problem(url, own_ports)
     if refused is not None:
         raise invalid("url", refused)
 

@@ -50,10 +50,7 @@ def test__quick_run__each_benchmark__should_print_its_table_and_write_its_json(q
     assert {"machine", "rows", "notes"} <= data.keys()
     for row in data["rows"]:
         assert set(row) == ROW_KEYS
-    if name == "proxy_scale_out" and not data["rows"]:
-        assert any("not available" in n for n in data["notes"])
-    else:
-        assert data["rows"], f"{name} produced no figures"
+    assert data["rows"], f"{name} produced no figures"
 
 
 def test__quick_run__proxy_overhead__should_measure_every_target(quick_run):
@@ -65,3 +62,18 @@ def test__quick_run__proxy_overhead__should_measure_every_target(quick_run):
         assert f"{target} @16 req/s" in figures
         assert f"{target} @16 CPU/req" in figures
     assert "miready observe @1 added p50" in figures
+
+
+def test__quick_run__proxy_scale_out__should_compare_two_workers_with_one_and_count_exactly(
+    quick_run,
+):
+    _, results = quick_run
+    rows = {
+        r["figure"]: r for r in json.loads((results / "proxy_scale_out.json").read_text())["rows"]
+    }
+    assert "1 worker @16 req/s" in rows
+    assert rows["2 workers @16 req/s"]["baseline"] == "1 worker"
+    for name in ("1 worker", "2 workers"):
+        assert rows[f"{name}: calls the proxy answered"]["value"] > 0
+        exact = rows[f"{name}: recorded minus answered"]
+        assert (exact["value"], exact["met"]) == (0, True)

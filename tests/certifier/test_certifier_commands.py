@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import gc
 import json
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from miready.certifier.registry import Registry
+from miready.certifier.report import jsondoc
 
 from miready.cli import main
 
@@ -66,3 +70,45 @@ def test__registry__a_name_registered_twice__should_be_refused():
         registry.register("x")(lambda r: "")
     with pytest.raises(KeyError, match="unknown report format 'y'"):
         registry.get("y")
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test__cli_certify__should_pause_the_cycle_collector_and_leave_it_as_it_was(
+    two_apps, ledger_url, tmp_path, monkeypatch, enabled
+):
+    seen = []
+    render = jsondoc.render_json
+    monkeypatch.setitem(
+        jsondoc.FORMATS._entries,
+        "json",
+        lambda report: seen.append(gc.isenabled()) or render(report),
+    )
+    (gc.enable if enabled else gc.disable)()
+    try:
+        argv = ["certify", "--ledger", ledger_url, "--format", "json", "--as-of", "2024-05-20"]
+        assert main([*argv, "--out", str(tmp_path / "r")]) == 1
+        assert seen == [False]  # paused while the report is rendered
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable()
+
+
+def test__cli_certify__on_sqlite__should_import_only_what_the_command_uses(
+    two_apps, ledger_url, tmp_path
+):
+    code = (
+        "import runpy, sys\n"
+        f"sys.argv = ['miready', 'certify', '--ledger', {ledger_url!r}, '--format', 'json',"
+        f" '--as-of', '2024-05-20', '--out', {str(tmp_path / 'r.json')!r}]\n"
+        "try:\n    runpy.run_module('miready', run_name='__main__')\n"
+        "except SystemExit:\n    pass\n"
+        "print(' '.join(sys.modules))\n"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    ).stdout.split()
+
+    unused = ("ulid", "rich", "psycopg", "mitmproxy", "aiohttp", "miready.mocks", "miready.proxy")
+    assert [m for m in loaded if m.split(".")[0] in unused or m.startswith(unused)] == []
+    assert "miready.certifier.importer" not in loaded
+    assert json.loads((tmp_path / "r.json").read_text())["apps"]

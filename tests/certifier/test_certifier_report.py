@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import jsonschema
@@ -12,9 +12,10 @@ import pytest
 from junitparser import JUnitXml
 from miready.certifier.commands import certify
 from miready.certifier.errors import UsageError
-from miready.certifier.report import FORMATS, build_report, render
+from miready.certifier.report import FORMATS, build_report, jsondoc, render
 from miready.certifier.report.formats import load_builtins
 from miready.certifier.report.jsondoc import to_document
+from miready.certifier.report.model import month_day
 from miready.contracts import SCHEMAS_DIR
 
 AS_OF = datetime(2024, 5, 20, 12, 0, tzinfo=UTC)
@@ -281,3 +282,30 @@ def test__timeline__a_call_hitting_two_rules__should_count_as_one_deprecated_cal
     [today] = [p for p in app_report.timeline if p.day == at.date()]
     assert (today.calls, today.deprecated) == (2, 1)
     assert sum(h.count for h in app_report.decision.hits) == 2
+
+
+JSON_VALUES = [
+    "plain", 'ñandú "quoted"\n\t\x01\u2028', "", 12, -3.5, 1e300, True, False, None, [], {},
+    {"a": [1, {"b": None}], "ç": "é"}, [{"day": "2024-05-01", "calls": 5}] * 3,
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("value", JSON_VALUES)
+def test__json__compact_values__should_be_encoded_as_json_encodes_them(value):
+    reference = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+
+    assert jsondoc._compact(value) == reference(value)
+
+
+def test__json__every_value_of_a_report__should_be_encoded_as_json_encodes_it(demo, pack):
+    reference = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+    doc = to_document(_report(demo, pack))
+
+    values = [*doc.values(), *(v for app in doc["apps"] for v in app.values())]
+
+    assert [jsondoc._compact(v) for v in values] == [reference(v) for v in values]
+
+
+@pytest.mark.parametrize("day", [date(1970, 1, 1), date(2024, 2, 29), date(2199, 12, 31)])
+def test__month_day__any_supported_day__should_read_as_strftime_writes_it(day):
+    assert month_day(day) == f"{day:%m-%d}"

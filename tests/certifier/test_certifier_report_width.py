@@ -9,6 +9,8 @@ from miready.certifier.report import build_report
 from miready.certifier.report.text import write
 from rich.console import Console
 
+from miready.cli import main
+
 AS_OF = datetime(2024, 5, 20, 12, 0, tzinfo=UTC)
 
 
@@ -33,3 +35,23 @@ def test__text_report__at_width__should_show_every_app_verdict_and_coverage(
     for word in ("legacy-shipping-app", "migrated-shipping-app", "not_ready", "auto_approved"):
         assert word in text, (word, text)
     assert "Fulfillment actions" in text  # a coverage family, in the table or the details
+
+
+@pytest.mark.parametrize(("columns", "width"), [("80", 80), ("100", 100), ("", 120), ("40", 80)])
+def test__certify_text_down_a_pipe__should_take_the_width_of_columns(
+    two_apps, ledger_url, monkeypatch, capsys, columns, width
+) -> None:
+    """`miready certify` piped (not a terminal): $COLUMNS, else 120; never narrower than 80,
+    where the tables cannot shrink further."""
+    monkeypatch.setenv("COLUMNS", columns)
+    code = main(["certify", "--ledger", ledger_url, "--as-of", AS_OF.isoformat()])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert max(len(line) for line in out.splitlines()) <= width
+    table = next(line for line in out.splitlines() if line.startswith("┃") and "App" in line)
+    assert "Verdict" in table
+    for word in ("legacy-shipping-app", "migrated-shipping-app", "not_ready", "auto_approved"):
+        assert word in out, (word, out)
+    # each app's row names it in the App column: no column squeezed empty
+    assert any(line.startswith("│ legacy-shipping-app") for line in out.splitlines())
+    assert "Fulfillment actions" in out  # a coverage family, in the table or the details

@@ -59,7 +59,8 @@ def _install_app(mock: MockServer) -> str:
 
 
 def _drive(client: Any) -> list[str]:
-    """Every resource call the library offers for products, orders, customers, webhooks."""
+    """Every resource call the library offers for products, orders, customers, webhooks and
+    abandoned checkouts (the library has no scripts)."""
     done = []
 
     def step(name: str, value: Any) -> Any:
@@ -101,6 +102,13 @@ def _drive(client: Any) -> list[str]:
     step("webhooks.update", client.webhooks.update(hook["id"], {"url": "https://hooks.example/p"}))
     step("webhooks.delete", client.webhooks.delete(hook["id"]))
     step("stores.list", client.stores.list())
+    # Abandoned checkouts are read-only on the platform: the library's create/update/delete would
+    # be 405, and its post_cart_coupon posts to /checkouts/{id}/coupon (the docs say /coupons,
+    # which the mock does not serve: it has no coupons), so only the reads are driven.
+    step("abandoned_checkouts.list", client.abandoned_checkouts.list(per_page=5))
+    step("abandoned_checkouts.list_all", client.abandoned_checkouts.list_all(per_page=1))
+    checkout = step("abandoned_checkouts.get", client.abandoned_checkouts.get(500))
+    assert checkout["products"][0]["sku"] == "TAZA"
     return done
 
 
@@ -134,5 +142,7 @@ def test__nuvemshop_client__through_the_proxy__should_succeed_and_never_be_unkno
         "createCustomer",
         "updateOrder",
         "deleteCustomer",
+        "listCheckouts",
+        "getCheckout",
     ):
         assert operation in operations, operations

@@ -212,3 +212,22 @@ def test__mapping__should_write_down_the_tracking_code_decision():
     row = next(r for r in mapping.fields if r.legacy == "shipping_tracking_number")
     assert (row.seed, row.fo) == ("tracking_info.number", "tracking_info.code")
     assert "tracking_info.code" in mapping.decisions["tracking-code"]
+
+
+def test__legacy_order_view__of_another_pack__should_add_only_that_packs_derived_fields():
+    from miready.contracts.pack import load_pack
+
+    shopify = load_pack("shopify-multi-location").mapping
+    order = {"id": 1, "created_at": "2024-01-01T00:00:00Z"}
+    fos = [{"status": "DISPATCHED", "status_history": [{"to_status": "DISPATCHED"}]}]
+    view = legacy_order_view(order, fos, shopify)
+    assert "shipping_status" not in view and "shipped_at" not in view
+    assert set(legacy_order_view(order, fos)) >= {"shipping_status", "shipped_at"}
+
+
+def test__derived_fields__should_name_their_function_in_the_mapping_not_in_code():
+    derived = default_mapping().derived
+    assert {d.legacy: (d.derive, d.current) for d in derived.values()} == {
+        "shipped_at": ("first_dispatched_at", False),
+        "shipping_status": ("shipping_status", True),
+    }

@@ -140,3 +140,49 @@ def _exchange(**changes) -> Exchange:
 )
 def test__exchange_id__table(changes, same):
     assert (exchange_id(_exchange(**changes)) == exchange_id(_exchange())) is same
+
+
+def _shopify_fulfillment(at: datetime):
+    from miready.contracts.observe import Platform, observe_request
+    from miready.contracts.pack import load_pack
+
+    platform = Platform.of(load_pack("shopify-multi-location"))
+    body = b'{"fulfillment": {"tracking_number": "1"}}'  # no location_id
+    obs = observe_request(
+        "POST",
+        "/admin/api/2019-04/orders/7/fulfillments.json",
+        {"content-type": "application/json"},
+        body,
+        at,
+        platform,
+    )
+    return platform, obs
+
+
+@pytest.mark.parametrize(
+    ("kind", "source", "expected"),
+    [
+        ("public-new", "apps_file", {"param.fulfillment.no-location.new-public"}),
+        ("public", "apps_file", set()),  # the public apps' rule starts later (2019)
+        (None, "apps_file", set()),  # kind unknown: kind rules do not apply
+    ],
+)
+def test__judged_for__the_callers_kind__should_decide_the_app_kind_rules(kind, source, expected):
+    from miready.contracts.observe import AppIdentity, judged_for
+
+    platform, obs = _shopify_fulfillment(datetime(2018, 9, 1, tzinfo=UTC))
+    app = AppIdentity(app_id="9", kind=kind, source=source)
+    judged = judged_for(obs, app, platform)
+    assert {f.rule_id for f in judged.findings} == expected
+    assert judged.params == obs.params  # only the findings change
+
+
+def test__judged_for__a_pack_without_rules_about_callers__should_keep_the_observation():
+    from miready.contracts.observe import AppIdentity, Platform, judged_for, observe_request
+    from miready.contracts.pack import default_pack
+
+    platform = Platform.of(default_pack())
+    assert not platform.rules.judges_apps
+    obs = observe_request("GET", "/v1/1/orders", {}, None, datetime.now(UTC), platform)
+    app = AppIdentity(app_id="9", scopes=("read_orders",), source="upstream", kind="x")
+    assert judged_for(obs, app, platform) is obs

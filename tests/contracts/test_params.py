@@ -5,7 +5,22 @@ from fnmatch import fnmatchcase
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from miready.contracts.params import ParamMatcher, body_key_paths, matching, query_params
+from miready.contracts import params, privacy
+from miready.contracts.params import (
+    MAX_DEPTH,
+    MAX_PARAMS,
+    ParamMatcher,
+    body_key_paths,
+    matching,
+    query_params,
+)
+from miready.contracts.privacy import (
+    KEY_PLACEHOLDER,
+    MAX_KEPT_KEYS,
+    forget_param_keys,
+    looks_like_value,
+    remembered_param_keys,
+)
 
 
 @pytest.mark.parametrize(
@@ -37,6 +52,97 @@ def test__body_key_paths__of_a_very_deep_body__should_stop_without_recursion_err
         node["a"] = {}
         node = node["a"]
     assert "a" in body_key_paths(body)
+
+
+def _key_paths_by_judging(body: object) -> frozenset[str]:
+    """The reference: every key judged afresh, as before the memo."""
+    out: set[str] = set()
+
+    def walk(node: object, prefix: str, depth: int) -> None:
+        if depth > MAX_DEPTH or len(out) >= MAX_PARAMS:
+            return
+        if isinstance(node, dict):
+            for key, value in node.items():
+                text = key if isinstance(key, str) else str(key)
+                name = KEY_PLACEHOLDER if looks_like_value(text) else text
+                if len(out) >= MAX_PARAMS:
+                    return
+                out.add(path := f"{prefix}.{name}" if prefix else name)
+                walk(value, path, depth + 1)
+        elif isinstance(node, list):
+            out.add(path := f"{prefix}[]")
+            for item in node:
+                walk(item, path, depth + 1)
+
+    walk(body, "", 0)
+    return frozenset(out)
+
+
+_JSON_KEY = st.one_of(st.sampled_from(["stock", "variants", "a@b.c", "4711", "id"]), st.text())
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=3),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_JSON_KEY, inner, max_size=5),
+    max_leaves=40,
+)
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(body=_JSON)
+def test__body_key_paths__first_seen_and_remembered__should_agree_with_judging_each_key(body):
+    forget_param_keys()
+    assert body_key_paths(body) == _key_paths_by_judging(body)
+    assert body_key_paths(body) == _key_paths_by_judging(body)  # now from the memo
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {f"field_{i}": 1 for i in range(20_000)},  # distinct names: the walk stops at the cap
+        {f"user{i}@example.org": 1 for i in range(20_000)},  # values as keys: one <key>
+        [{f"f{i}_{j}": 1 for j in range(3)} for i in range(5_000)],
+    ],
+    ids=["20k field names", "20k e-mail keys", "5k objects of new names"],
+)
+def test__body_key_paths__of_an_attackers_wide_body__should_judge_each_key_at_most_once(
+    body, monkeypatch
+):
+    forget_param_keys()
+    judged: list[str] = []
+
+    def counting(text: str) -> bool:
+        judged.append(text)
+        return looks_like_value(text)
+
+    monkeypatch.setattr(privacy, "looks_like_value", counting)
+    keys = len(body) if isinstance(body, dict) else sum(len(item) for item in body)
+    paths = body_key_paths(body)
+    assert len(paths) <= MAX_PARAMS
+    assert len(judged) <= keys
+    assert remembered_param_keys() <= MAX_KEPT_KEYS
+
+
+@pytest.mark.parametrize(
+    "depth", [MAX_DEPTH, 5_000, 100_000], ids=["at the bound", "5k deep", "100k deep"]
+)
+@pytest.mark.parametrize("shape", ["objects", "arrays"])
+def test__body_key_paths__of_an_attackers_deep_body__should_visit_at_most_the_depth_bound(
+    depth, shape, monkeypatch
+):
+    body: object = 1
+    for _ in range(depth):
+        body = {"a": body} if shape == "objects" else [body]
+    visits: list[int] = []
+    walk = params._walk
+
+    def counting(node, prefix, out, level):
+        visits.append(level)
+        return walk(node, prefix, out, level)
+
+    monkeypatch.setattr(params, "_walk", counting)
+    paths = body_key_paths(body)
+    assert len(visits) <= MAX_DEPTH + 2
+    assert len(paths) <= MAX_DEPTH + 1
+    assert max(len(p) for p in paths) <= (MAX_DEPTH + 1) * len("a.")
 
 
 def test__matching__with_globs_and_query_keys__should_return_the_matching_names():

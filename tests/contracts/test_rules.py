@@ -1,9 +1,22 @@
 """The default rule pack and the rule engine, one row per seed-004 deprecation."""
 
+from dataclasses import replace
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from miready.contracts.mapping import default_mapping
 from miready.contracts.params import body_key_paths, query_params
-from miready.contracts.rules import CallFacts, default_rule_pack
+from miready.contracts.rule_index import EndpointRules
+from miready.contracts.rules import (
+    CallFacts,
+    RulePack,
+    _finding_of,
+    default_rule_pack,
+    load_rule_pack,
+)
 
 
 def facts(endpoint: str, body=None, query=(), headers=None, at=None) -> CallFacts:
@@ -175,3 +188,54 @@ def test__legacy_field_rule__should_take_its_field_names_from_the_mapping():
     rule = default_rule_pack().rule("field.order.legacy-selected")
     assert set(rule.params) == set(default_mapping().field_names())
     assert "shipping_tracking_number" in rule.params
+
+
+def _rule_by_rule(pack: RulePack) -> RulePack:
+    """The reference: the same pack with no index, every rule judged by its kind in turn."""
+    return replace(
+        pack,
+        _by_endpoint={
+            endpoint: EndpointRules.of(compiled.rules, lambda rule: False, _finding_of)
+            for endpoint, compiled in pack._by_endpoint.items()
+        },
+    )
+
+
+_PACKS = ["tiendanube-multi-inventory", "shopify-multi-location", "acme"]
+_ACME = Path(__file__).parent / "packs" / "acme"
+
+
+@pytest.mark.parametrize("name", _PACKS)
+def test__classify__with_the_index_by_name__should_find_what_each_rule_finds_alone(name):
+    pack = load_rule_pack(_ACME if name == "acme" else name)
+    reference = _rule_by_rule(pack)
+    names = sorted({p for r in pack.rules for p in (*r.params, *r.when)} | {"note", "x[]"})
+    names += [f"query:{n}" for n in names]
+    endpoints = sorted(pack._by_endpoint)
+    grace = pack.grace_header
+    headers = st.just({}) if grace is None else st.sampled_from([{}, {grace.name.lower(): "1"}])
+    kinds = st.sampled_from([None, *(pack.manifest.app_kinds or ())])
+
+    @settings(max_examples=400, derandomize=True, deadline=None)
+    @given(
+        endpoint=st.sampled_from(endpoints),
+        params=st.frozensets(st.sampled_from(names), max_size=6),
+        headers=headers,
+        app_kind=kinds,
+        day=st.dates(min_value=date(2024, 1, 1), max_value=date(2027, 12, 31)),
+    )
+    def check(endpoint, params, headers, app_kind, day):
+        method, path = endpoint.split(" ", 1)
+        call = CallFacts(
+            method=method,
+            path_template=path,
+            params=params,
+            headers=headers,
+            app_kind=app_kind,
+            at=datetime.combine(day, time(12), UTC),
+        )
+        assert pack.classify(call) == reference.classify(call)
+
+    check()
+    indexed = sum(len(c.rules) - len(c.judged) for c in pack._by_endpoint.values())
+    assert indexed or name != "tiendanube-multi-inventory"  # the default pack uses the index

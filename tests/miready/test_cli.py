@@ -40,10 +40,14 @@ def test__miready_demo__should_report_legacy_not_ready_and_migrated_auto_approve
         capture_output=True,
         text=True,
         timeout=120,
-        env={**os.environ, "COLUMNS": "160"},
+        env={**os.environ, "COLUMNS": "80"},  # a standard terminal: every table fits it
     )
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout
+    assert max(len(line) for line in out.splitlines()) <= 80, out
+    rows = [line for line in out.splitlines() if line.startswith("│ ")]
+    for app in ("legacy-shipping", "ready-shipping"):  # the verdict table's App column is whole
+        assert any(line.startswith(f"│ {app} ") for line in rows), out
     assert "legacy-shipping" in out and "not_ready" in out and "Eligible on 2026-03-30" in out
     assert "ready-shipping" in out and "auto_approved" in out
     assert "UNPACKED" in out  # the split order's second FO, left behind by the legacy app

@@ -1,5 +1,6 @@
 """The resources apps of the affected scopes use: categories, images, SKU lookup, customers,
-metafields, PUT /orders/{id}, shipping carriers and options (mocks/routes, mocks/state)."""
+metafields, PUT /orders/{id}, shipping carriers and options, scripts, abandoned checkouts
+(mocks/routes, mocks/state)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,12 @@ CRUD = [
         {"name": "Rapido", "callback_url": "http://127.0.0.1:9/rates", "types": "ship"},
         {"active": False},
         "active",
+    ),
+    (
+        "/scripts",
+        {"src": "https://app.example/a.js", "event": "onload"},
+        {"where": "store,checkout"},
+        "where",
     ),
 ]
 
@@ -48,6 +55,9 @@ async def test__resource_crud__should_create_read_update_list_and_delete(
         ("GET", "/shipping_carriers", "read_shipping"),
         ("POST", "/shipping_carriers", "write_shipping"),
         ("GET", "/metafields/orders", "read_orders"),
+        ("GET", "/scripts", "read_scripts"),
+        ("POST", "/scripts", "write_scripts"),
+        ("GET", "/checkouts", "read_orders"),
     ],
 )
 async def test__new_resources__without_their_scope__should_be_403_naming_it(

@@ -189,3 +189,19 @@ async def test__delivery_resolver__should_drop_names_that_resolve_to_the_mock(
     else:
         with pytest.raises(OSError, match="mock platform itself"):
             await resolver.resolve("hooks.test", port)
+
+
+@pytest.mark.parametrize(("template", "says"), REFUSED)
+async def test__carrier_callback_of_the_mock_itself__should_be_422_on_create_and_update(
+    api, client, template, says
+) -> None:
+    url = template.format(port=client.server.port)
+    status, body = await api.post("/shipping_carriers", {"name": "C", "callback_url": url})
+    assert status == 422 and says in body["callback_url"][0], body
+    ok_url = "https://rates.example.com/quote"
+    status, carrier = await api.post("/shipping_carriers", {"name": "C", "callback_url": ok_url})
+    assert status == 201
+    status, body = await api.put(f"/shipping_carriers/{carrier['id']}", {"callback_url": url})
+    assert status == 422 and says in body["callback_url"][0], body
+    _, carriers = await api.get("/shipping_carriers")
+    assert [c["callback_url"] for c in carriers] == [ok_url]

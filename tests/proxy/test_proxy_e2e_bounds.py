@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import http.client
 import json
+import select
 import socket
 import sqlite3
 import threading
@@ -167,6 +168,57 @@ def test__token_bytes_that_are_not_text__should_be_served_and_recorded_unidentif
     with sqlite3.connect(db) as raw:
         rows = list(raw.execute("SELECT app_id, status FROM calls"))
     assert rows == [("unidentified", 201)]
+
+
+@pytest.fixture
+def unaccepting_store() -> Iterator[str]:
+    """A listener whose accept queue is full and never drained: a connect to it hangs (Linux
+    drops the SYN and retries for minutes), as a store behind a black-holing firewall does."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    address = listener.getsockname()
+    fillers: list[socket.socket] = []
+    for _ in range(8):  # fill the queue until a connect stops completing
+        filler = socket.socket()
+        filler.setblocking(False)
+        if filler.connect_ex(address) not in (0, 115):  # 115: EINPROGRESS
+            filler.close()
+            break
+        fillers.append(filler)
+        _, writable, _ = select.select([], [filler], [], 0.5)
+        if not writable:
+            break
+    try:
+        yield f"http://127.0.0.1:{address[1]}"
+    finally:
+        for filler in fillers:
+            filler.close()
+        listener.close()
+
+
+def test__store_whose_connect_hangs__should_answer_504_json_within_the_timeout_and_record_it(
+    unaccepting_store, tmp_path
+):
+    db = tmp_path / "ledger.db"
+    options = {"miready_upstream_timeout": 1.0, "miready_introspect": False}
+    with ProxyProcess(unaccepting_store, ledger_url=f"sqlite:///{db}", options=options) as proxy:
+        started = time.monotonic()
+        status, body = _post(
+            proxy.url,
+            "/v1/1/orders/7/pack",
+            b"",
+            {"Authentication": "bearer tok-hung-0002", "User-Agent": "Patient"},
+        )
+        waited = time.monotonic() - started
+        assert proxy.wait_until_recorded(30)
+    print(f"connect never completes: {status} after {waited:.2f} s (timeout 1 s)")
+    assert status == 504, body
+    error = json.loads(body)
+    assert (error["code"], error["message"]) == (504, "Gateway Timeout")
+    assert "did not answer within 1 s" in error["description"]
+    assert waited < 15
+    assert _statuses(db) == [(504, "/orders/{order_id}/pack")]
 
 
 def test__hung_store__should_answer_504_json_within_the_timeout_and_record_it(hung_store, tmp_path):

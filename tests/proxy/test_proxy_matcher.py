@@ -23,6 +23,10 @@ import pytest
             "1",
         ),
         ("GET", "/v1/1/orders", "listOrders", "/orders", "1"),
+        ("POST", "/v1/1/scripts", "createScript", "/scripts", "1"),
+        ("PUT", "/v1/1/scripts/7", "updateScript", "/scripts/{script_id}", "1"),
+        ("GET", "/v1/1/checkouts?since_id=5", "listCheckouts", "/checkouts", "1"),
+        ("GET", "/v1/1/checkouts/500", "getCheckout", "/checkouts/{checkout_id}", "1"),
     ],
 )
 async def test__matcher__known_path__should_name_operation_template_and_store(

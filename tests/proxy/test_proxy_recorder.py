@@ -105,7 +105,7 @@ async def test__status_endpoint__should_answer_itself_with_true_counters(
     assert set(body) == {
         "calls_seen", "journal", "replayed", "journaled", "spooled", "written", "duplicates",
         "quarantined", "lost", "pending", "outages", "ledger_replaced", "ledger_ok",
-        "last_error", "refused_at_shutdown", "policy", "rule_pack", "uptime_seconds",
+        "last_error", "refused_at_shutdown", "policy", "rule_pack", "uptime_seconds", "worker",
     }  # fmt: skip
     assert (body["calls_seen"], body["journaled"], body["written"], body["pending"]) == (3, 3, 3, 0)
     assert (body["spooled"], body["quarantined"], body["lost"]) == (0, 0, 0)

@@ -94,3 +94,24 @@ def test__ledger_prune__bad_age__should_exit_2_with_the_accepted_forms(age, tmp_
 @pytest.mark.parametrize(("text", "days"), [("90d", 90), ("2w", 14), ("36h", 1.5)])
 def test__parse_age__forms__should_give_the_duration(text, days):
     assert parse_age(text) == timedelta(days=days)
+
+
+def test__ledger_verify__long_keys_and_errors__should_print_within_80_columns(tmp_path, capsys):
+    path = tmp_path / "l.db"
+    template = "/products/{product_id}/variants/{variant_id}/" + "x" * 90
+    app = "an-app-with-a-rather-long-identifier"
+    write(
+        f"sqlite:///{path}",
+        call(1, app_id=app, path_template=template),
+        call(1, status="o" * 150, call_id="poison-" + "p" * 60),
+    )
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE rollups SET count = 7")
+
+    code = main(["ledger", "verify", "--ledger", f"sqlite:///{path}"])
+
+    out = capsys.readouterr().out
+    assert code == 1
+    assert max(len(line) for line in out.splitlines()) <= 80, out
+    assert f"MISMATCH {app}" in out and "rollup 7, calls 1" in out and "NOT OK" in out
+    assert "QUARANTINED" in out and "poison-ppp" in out
