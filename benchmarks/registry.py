@@ -35,6 +35,7 @@ def load_all() -> dict[str, Benchmark]:
         classify,
         ledger_ingest,
         mock_throughput,
+        plugin_startup,
         proxy_overhead,
         proxy_scale_out,
     )
@@ -46,5 +47,6 @@ def load_all() -> dict[str, Benchmark]:
         "ledger_ingest",
         "certify_scale",
         "mock_throughput",
+        "plugin_startup",
     ]
     return {name: BENCHMARKS[name] for name in order}

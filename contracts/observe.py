@@ -24,7 +24,7 @@ from miready.contracts.redaction import redacted_example
 from miready.contracts.rules import CallFacts, Finding, RulePack, selected_fields
 from miready.contracts.spec import Match, OperationIndex
 from miready.contracts.tokens import bearer_token, is_valid_token, token_id
-from ulid import ULID
+from miready.contracts.ulids import ulid_from
 
 UNIDENTIFIED = "unidentified"  # the app id of calls without a valid app identity
 SCOPE_SOURCES = frozenset({"upstream", "apps_file"})  # identities that carry the app's scopes
@@ -247,7 +247,7 @@ def exchange_id(exchange: Exchange) -> str:
     for part in (exchange.method.upper(), exchange.url, str(millis), str(exchange.status)):
         digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
     digest.update(hashlib.sha256(exchange.content or b"").digest())
-    return str(ULID.from_bytes(millis.to_bytes(6, "big") + digest.digest()[:10]))
+    return ulid_from(millis, digest.digest()[:10])
 
 
 def observe(

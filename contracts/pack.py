@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from miready.contracts import DEFAULT_PACK, PACKS_DIR
+from miready.contracts import DEFAULT_PACK, PACKS_DIR, packcache
 from miready.contracts.errors import ContractError, Span
 from miready.contracts.families import Family, load_families
 from miready.contracts.manifest import Manifest, load_manifest
@@ -68,6 +68,18 @@ def load_pack(name_or_path: str | Path | None = None) -> PlatformPack:
 
 @cache
 def _load(folder: Path) -> PlatformPack:
+    """The pack in ``folder``: from the on-disk cache when nothing it depends on changed."""
+    if not packcache.enabled():
+        return _compile(folder)
+    name = packcache.key(folder)
+    pack = packcache.read(name)
+    if not isinstance(pack, PlatformPack) or pack.path != folder:
+        pack = _compile(folder)
+        packcache.write(name, pack)
+    return pack
+
+
+def _compile(folder: Path) -> PlatformPack:
     for name in PACK_FILES:
         if not (folder / name).is_file():
             raise ContractError(f"the pack has no {name}", Span(folder / name, 1))

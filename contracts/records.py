@@ -8,14 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from miready.contracts.ulids import new_ulid
+
 
 def new_call_id() -> str:
     """A fresh call id (the proxy's); imports derive theirs from the capture entry's content."""
-    # Imported here: python-ulid reads its package metadata when imported (importlib.metadata,
-    # email, zipfile: 40 ms), and reading a ledger (`miready certify`) never makes an id.
-    from ulid import ULID  # noqa: PLC0415
-
-    return str(ULID())
+    return new_ulid()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -5,16 +5,20 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 from miready.contracts import SCHEMAS_DIR
 from miready.contracts.errors import ContractError, Span
 from miready.contracts.yamlio import LINE_KEY, load_yaml, strip_lines
 
+if TYPE_CHECKING:
+    import jsonschema
+
 
 @cache
 def _validator(schema: str) -> jsonschema.Draft202012Validator:
+    import jsonschema  # only when a pack is loaded from its files (see contracts.packcache)
+
     raw = json.loads((SCHEMAS_DIR / schema).read_text(encoding="utf-8"))
     return jsonschema.Draft202012Validator(raw, format_checker=jsonschema.FormatChecker())
 

@@ -3,14 +3,9 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
 
 from miready.contracts.tokens import token_id as token_id  # one owner: contracts.tokens
-from ulid import ULID
-
-
-def new_ulid(at: datetime) -> str:
-    return str(ULID.from_datetime(at))
+from miready.contracts.ulids import new_ulid as new_ulid  # one owner: contracts.ulids
 
 
 def new_secret(nbytes: int = 24) -> str:

@@ -13,9 +13,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from jsonschema import Draft202012Validator, FormatChecker
 from miready.contracts import OPENAPI_PATH
+from miready.contracts.yamlio import safe_load
 from miready.mocks.clock import parse_time
 from miready.mocks.errors import NotFound, Unprocessable
 
@@ -187,7 +187,7 @@ def _local(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
 
 
 def load_operations(path: Path = OPENAPI_PATH) -> dict[str, OperationSpec]:
-    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    spec = safe_load(path.read_text(encoding="utf-8"))
     refs: dict[Path, Any] = {}
     ops: dict[str, OperationSpec] = {}
     for template, item in spec["paths"].items():

@@ -6,7 +6,7 @@ import functools
 from pathlib import Path
 from typing import Any
 
-import yaml
+from miready.contracts.yamlio import safe_load
 from miready.mocks.errors import Unprocessable, invalid
 from miready.mocks.state.platform import Store
 
@@ -15,7 +15,7 @@ PLANS_FILE = Path(__file__).resolve().parent / "fixtures" / "plans.yaml"
 
 @functools.cache
 def platform_limits() -> dict[str, Any]:
-    data = yaml.safe_load(PLANS_FILE.read_text(encoding="utf-8"))
+    data = safe_load(PLANS_FILE.read_text(encoding="utf-8"))
     if data["default_plan"] not in data["plans"]:
         raise ValueError(f"{PLANS_FILE}: default_plan {data['default_plan']!r} is not a plan")
     return data

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,13 +37,17 @@ class RunningMock:
 
 
 async def start_mock(
-    config: MockConfig | None = None, host: str = "127.0.0.1", port: int = 0
+    config: MockConfig | None = None,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    sock: socket.socket | None = None,
 ) -> RunningMock:
-    """Serve `create_app(config)` on host:port (0 picks a free port) and return where."""
+    """Serve `create_app(config)` on host:port (0 picks a free port), or on `sock`, a listening
+    socket bound beforehand (its address is known before the app is built); return where."""
     app = create_app(config)
     runner = MockRunner(app, access_log=None)
     await runner.setup()
-    site = web.TCPSite(runner, host, port)
+    site = web.SockSite(runner, sock) if sock is not None else web.TCPSite(runner, host, port)
     await site.start()
     real_port = runner.addresses[0][1]
     app[own_ports_key].update(address[1] for address in runner.addresses)
@@ -61,12 +66,15 @@ class MockServer:
         port: int = 0,
         config: MockConfig | None = None,
         admin_token: str | None = None,
+        sock: socket.socket | None = None,
     ) -> None:
+        """``sock``: serve on this listening socket, bound beforehand, not on host:port."""
         if config is None:
             extra = {} if admin_token is None else {"admin_token": admin_token}
             config = MockConfig(fixture=fixture, legacy=legacy, **extra)
         self.config = config
         self.host, self.port = host, port
+        self.sock = sock
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._ready = threading.Event()
@@ -112,8 +120,10 @@ class MockServer:
         self._loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
         try:
-            self.running = await start_mock(self.config, self.host, self.port)
+            self.running = await start_mock(self.config, self.host, self.port, self.sock)
         except BaseException as e:  # reported to the starting thread
+            if self.sock is not None:
+                self.sock.close()
             self._error = e
             self._ready.set()
             return

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from miready.proxy.master import LeanMaster, Pipeline
+from miready.proxy.options import PREFIX
 from mitmproxy import certs, ctx, hooks, http
 from mitmproxy.net.http import http1, status_codes
 from mitmproxy.options import CONF_BASENAME, KEY_SIZE, Options
@@ -24,7 +25,6 @@ logger = logging.getLogger(__name__)
 DEFAULT_CONFDIR = Path("~/.miready/mitmproxy")
 STREAM_LARGE_BODIES = "8m"  # bigger bodies pass through as streams, never parsed nor buffered
 MODES = ("reverse", "regular")
-PREFIX = "miready_"
 GATEWAY_TIMEOUT = 504
 _ABORTED = "miready_aborted"  # flow metadata: why the proxy closed the upstream connection
 _TIMEOUT_MARK = "\x00miready-timeout\x00"  # carried by the error message to the page builder

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import yaml
 from miready.contracts.observe import (
     AppIdentity,
@@ -230,7 +229,7 @@ class AppIdentifier:
         headers = {"Authorization": f"Bearer {self.admin_token}"} if self.admin_token else {}
         try:
             resp = await self.client.call("GET", url, headers=headers, timeout=self.timeout)
-        except (aiohttp.ClientError, TimeoutError, OSError) as e:
+        except (TimeoutError, OSError) as e:
             logger.warning("token lookup %s failed: %s", url, e or type(e).__name__)
             return None
         if resp.status == 404 and self._knows_tokens(base, resp.body):

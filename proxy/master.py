@@ -16,7 +16,6 @@ from typing import Any
 
 from mitmproxy import exceptions, hooks
 from mitmproxy.addonmanager import AddonManager, traverse
-from mitmproxy.addons import block, core, next_layer, proxyserver, tlsconfig, upstream_auth
 from mitmproxy.master import Master
 from mitmproxy.options import Options
 
@@ -28,21 +27,28 @@ _PASS_THROUGH = (exceptions.AddonHalt, exceptions.OptionsError)
 _DEPRECATED_HOOKS = frozenset({"add_log"})
 
 
-def lean_addons() -> list[Any]:
+def lean_addons(modes: Iterable[str] = ()) -> list[Any]:
     """mitmproxy's own addons that miready needs, in ``default_addons()`` order.
 
     Core validates options; Block refuses public clients by default (an open forward proxy
     otherwise); Proxyserver listens and declares the connection options; NextLayer picks the
-    protocol layers of reverse and regular mode; TlsConfig makes and checks certificates;
-    UpstreamAuth handles ``upstream_auth``. Everything else (replay, save, scripts, rewrites,
-    DNS, the terminal log, the error check at start-up) is left out.
+    protocol layers of reverse and regular mode; TlsConfig makes and checks certificates, its CA
+    at the first TLS client when every mode is reverse (``LazyCaTlsConfig``); UpstreamAuth handles
+    ``upstream_auth``. Everything else (replay, save, scripts, rewrites, DNS, the terminal log,
+    the error check at start-up) is left out.
     """
+    from miready.proxy.lazy_ca import LazyCaTlsConfig
+    from mitmproxy.addons import block, core, next_layer, proxyserver, tlsconfig, upstream_auth
+
+    modes = [str(m) for m in modes]
+    reverse = bool(modes) and all(m.startswith("reverse") for m in modes)
+
     return [
         core.Core(),
         block.Block(),
         proxyserver.Proxyserver(),
         next_layer.NextLayer(),
-        tlsconfig.TlsConfig(),
+        LazyCaTlsConfig() if reverse else tlsconfig.TlsConfig(),
         upstream_auth.UpstreamAuth(),
     ]
 
@@ -177,6 +183,6 @@ class LeanMaster(Master):
         # swap the manager before any addon is loaded; the old one listens for option changes
         options.changed.disconnect(self.addons._configure_all)
         self.addons = CachedAddonManager(self)
-        self.addons.add(*lean_addons())
+        self.addons.add(*lean_addons(options.mode))
         if stages:
             self.addons.add(Pipeline(stages))

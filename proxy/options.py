@@ -1,4 +1,9 @@
-"""The proxy's options as its addons declare them: listed for the CLI, turned back into argv."""
+"""The proxy's options as its addons declare them: listed for the CLI, turned back into argv.
+
+Turning values into argv needs no declaration (``flag``, ``argv_of``), so a launcher builds the
+child's command line without loading mitmproxy; the child's parser, built from the declarations,
+refuses a name no addon declares.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,12 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from miready.proxy.addons import default_addons
-from miready.proxy.embed import PREFIX
+PREFIX = "miready_"
+
+
+def flag(name: str) -> str:
+    """``miready_upstream_timeout`` -> ``--upstream-timeout``."""
+    return "--" + name.removeprefix(PREFIX).replace("_", "-")
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +30,7 @@ class OptionSpec:
 
     @property
     def flag(self) -> str:
-        return "--" + self.name.removeprefix(PREFIX).replace("_", "-")
+        return flag(self.name)
 
 
 class _Collector:
@@ -38,6 +47,8 @@ class _Collector:
 @cache
 def addon_options() -> tuple[OptionSpec, ...]:
     """Every ``miready_*`` option the proxy's addons declare, in pipeline order."""
+    from miready.proxy.addons import default_addons  # loads mitmproxy
+
     collector = _Collector()
     for addon in default_addons(writer_factory=lambda url: None):
         load = getattr(addon, "load", None)
@@ -49,13 +60,21 @@ def addon_options() -> tuple[OptionSpec, ...]:
 def option_argv(options: Mapping[str, Any]) -> list[str]:
     """Command-line arguments for ``miready_*`` option values (the inverse of the parser)."""
     known = {spec.name: spec for spec in addon_options()}
+    for name in options:
+        if name not in known:
+            raise ValueError(f"unknown proxy option {name!r} (known: {', '.join(sorted(known))})")
+    return argv_of(
+        {name: bool(v) if known[name].typespec is bool else v for name, v in options.items()}
+    )
+
+
+def argv_of(options: Mapping[str, Any]) -> list[str]:
+    """``option_argv`` unchecked: a bool is ``--<name>`` or ``--no-<name>``, anything else
+    ``--<name> <value>``; an unknown name is left to the child's parser to refuse."""
     argv: list[str] = []
     for name, value in options.items():
-        spec = known.get(name)
-        if spec is None:
-            raise ValueError(f"unknown proxy option {name!r} (known: {', '.join(sorted(known))})")
-        if spec.typespec is bool:
-            argv.append(spec.flag if value else "--no-" + spec.flag.removeprefix("--"))
+        if isinstance(value, bool):
+            argv.append(flag(name) if value else "--no-" + flag(name).removeprefix("--"))
         else:
-            argv += [spec.flag, str(value)]
+            argv += [flag(name), str(value)]
     return argv

@@ -21,8 +21,10 @@ from urllib.request import urlopen
 
 from miready.proxy import ADMIN_TOKEN_ENV, STATUS_PATH
 from miready.proxy.lifeline import DIR_ENV, FD_ENV
+from miready.proxy.options import argv_of
 
 STOP_TIMEOUT = 20.0
+READY_POLL_S = 0.005  # the port file's poll: cheap, and a ready child waits at most this
 
 
 class ProxyStartError(RuntimeError):
@@ -73,6 +75,8 @@ class ProxyProcess:
         self._proc: subprocess.Popen[bytes] | None = None
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self._log_path: Path | None = None
+        self._port_file: Path | None = None
+        self._deadline = 0.0
         self._lifeline: int | None = None  # write end: the child exits when it closes
 
     @property
@@ -87,8 +91,6 @@ class ProxyProcess:
         return self._proc.pid if self._proc is not None else None
 
     def command(self, port_file: Path, confdir: Path) -> list[str]:
-        from miready.proxy.options import option_argv  # noqa: PLC0415 - loads mitmproxy
-
         cmd = [sys.executable, "-m", "miready.proxy", "--host", self.host]
         cmd += ["--port", str(self.requested_port), "--port-file", str(port_file)]
         cmd += ["--confdir", str(confdir), "--mode", self.mode]
@@ -98,12 +100,18 @@ class ProxyProcess:
             cmd += ["--workers", str(self.workers)]
         # The admin token goes through the environment, never the command line (ps shows it).
         options = {k: v for k, v in self.options.items() if k != "miready_admin_token"}
-        return cmd + option_argv(options)
+        return cmd + argv_of(options)
 
     def start(self) -> ProxyProcess:
+        """Launch the child and wait until it listens."""
+        return self.launch().wait_ready()
+
+    def launch(self) -> ProxyProcess:
+        """Start the child and return at once (``wait_ready`` waits for its port): a caller has
+        the child's start-up, mostly imports, run beside its own work."""
         self._tmp = tempfile.TemporaryDirectory(prefix="miready-proxy-")
         tmp = Path(self._tmp.name)
-        port_file = tmp / "port"
+        self._port_file = tmp / "port"
         confdir = Path(self.confdir) if self.confdir else tmp / "mitmproxy"
         self._log_path = tmp / "proxy.log"
         env = dict(os.environ)
@@ -112,10 +120,11 @@ class ProxyProcess:
             env[ADMIN_TOKEN_ENV] = self.options["miready_admin_token"]
         read_end, self._lifeline = os.pipe()
         env[FD_ENV], env[DIR_ENV] = str(read_end), str(tmp)
+        self._deadline = time.monotonic() + self.startup_timeout
         try:
             with self._log_path.open("wb") as log:
                 self._proc = subprocess.Popen(
-                    self.command(port_file, confdir),
+                    self.command(self._port_file, confdir),
                     stdout=log,
                     stderr=subprocess.STDOUT,
                     stdin=subprocess.DEVNULL,
@@ -125,14 +134,20 @@ class ProxyProcess:
                 )
         finally:
             os.close(read_end)
-        deadline = time.monotonic() + self.startup_timeout
-        while time.monotonic() < deadline:
-            if port_file.exists():
-                self.port = int(port_file.read_text().strip())
+        return self
+
+    def wait_ready(self) -> ProxyProcess:
+        """Wait until the launched child listens: its port file is polled every few ms, for up
+        to ``startup_timeout`` s after the launch; ``ProxyStartError`` if it exits or never does."""
+        if self._proc is None or self._port_file is None:
+            raise RuntimeError("the proxy is not launched")
+        while True:
+            if self._port_file.exists():
+                self.port = int(self._port_file.read_text().strip())
                 return self
-            if self._proc.poll() is not None:
+            if self._proc.poll() is not None or time.monotonic() > self._deadline:
                 break
-            time.sleep(0.02)
+            time.sleep(READY_POLL_S)
         log_text = self.log()
         self.stop()
         raise ProxyStartError(f"the proxy did not start (exit {self.returncode}):\n{log_text}")

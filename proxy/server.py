@@ -17,6 +17,7 @@ from miready.proxy.addons import default_addons
 from miready.proxy.embed import create_master, make_options
 from miready.proxy.policy import Policy
 from miready.proxy.recorder import Recorder
+from miready.proxy.upstream import preload
 from miready.proxy.worker import this_worker
 
 logger = logging.getLogger("miready.proxy")
@@ -100,6 +101,7 @@ async def _serve(
             write_port_file(port_file, listen_port)
         if ready is not None:
             ready(listen_port)
+        preload()  # the side calls' client, while the first app is still getting ready
 
     addons = default_addons()
     master = create_master(options, addons, settings, on_listening)

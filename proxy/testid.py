@@ -1,7 +1,8 @@
 """Which test is running: the pytest plugin writes the node id to a file, each call carries it.
 
 Set out of band on purpose, like the simulated clock: the app under test sends nothing extra,
-and nothing it sends can change which test a call is counted against.
+and nothing it sends can change which test a call is counted against. The file is
+``proxy.testfile``'s.
 """
 
 from __future__ import annotations
@@ -10,26 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from miready.proxy.flowstate import call_state
+from miready.proxy.testfile import read_test_id
 from mitmproxy import ctx, http
-
-MAX_TEST_ID = 2000  # characters: a node id longer than this is cut, never refused
-
-
-def read_test_id(path: Path) -> str | None:
-    """The node id in the file, or None when the file is missing or empty (between tests)."""
-    try:
-        text = path.read_text(encoding="utf-8").strip()
-    except OSError:
-        return None
-    return text[:MAX_TEST_ID] or None
-
-
-def write_test_id(path: str | Path, test_id: str | None) -> None:
-    """Set the running test (None: none) atomically, so the proxy never reads half a node id."""
-    path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(test_id or "", encoding="utf-8")
-    tmp.replace(path)
 
 
 class TestAttribution:

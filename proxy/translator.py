@@ -12,7 +12,6 @@ import json
 import logging
 from typing import Any
 
-import aiohttp
 from miready.contracts import compat
 from miready.contracts.pack import PlatformPack, load_pack
 from miready.proxy.flowstate import CallState, call_state
@@ -105,7 +104,7 @@ class Translator:
             return
         except NoFulfillmentOrder:
             answer = _error(422, "Unprocessable Entity", "The order has no fulfillment order yet")
-        except (aiohttp.ClientError, TimeoutError, OSError) as e:
+        except (TimeoutError, OSError) as e:
             logger.warning("translate %s: the store is unreachable: %s", row.legacy, e)
             answer = _error(
                 502, "Bad Gateway", f"the store did not answer: {e or type(e).__name__}"
@@ -134,7 +133,7 @@ class Translator:
         call = self._legacy_call(flow, state)
         try:
             views = await asyncio.gather(*(self._with_legacy_fields(call, o, tops) for o in orders))
-        except (UpstreamFailed, aiohttp.ClientError, TimeoutError, OSError) as e:
+        except (UpstreamFailed, TimeoutError, OSError) as e:
             logger.warning("translate: cannot read fulfillment orders to add legacy fields: %s", e)
             return
         state.action = "translated"

@@ -1,23 +1,43 @@
 """Side calls from the proxy to the store (token introspection, translation), off the hot path.
 
 One aiohttp session per event loop, opened on first use: mitmproxy runs its addons on asyncio, so
-these calls never block the loop that serves the apps.
+these calls never block the loop that serves the apps. aiohttp is imported on first use too (or
+by ``preload`` once the proxy listens): it is a tenth of the proxy's start-up.
 """
 
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import aiohttp
 from miready.proxy.via import VIA
 from mitmproxy import http
+
+if TYPE_CHECKING:
+    import aiohttp
 
 # Headers the proxy copies from the app's request onto its own side calls: the app's credentials
 # and name, so the store applies the app's own scopes to what the proxy does on its behalf.
 FORWARDED_HEADERS = ("authentication", "authorization", "user-agent")
+
+
+class UpstreamUnreachable(OSError):
+    """A side call the store did not answer properly (aiohttp's ``ClientError``, as an OSError:
+    callers catch ``OSError`` and ``TimeoutError`` without importing aiohttp)."""
+
+
+def preload() -> threading.Thread:
+    """Import aiohttp in a background thread, so the first side call does not wait for it."""
+    thread = threading.Thread(target=_import_aiohttp, name="miready-preload", daemon=True)
+    thread.start()
+    return thread
+
+
+def _import_aiohttp() -> None:
+    import aiohttp  # noqa: F401
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +63,8 @@ class UpstreamClient:
         self._session: aiohttp.ClientSession | None = None
 
     def _get_session(self) -> aiohttp.ClientSession:
+        import aiohttp
+
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=64), raise_for_status=False
@@ -58,18 +80,23 @@ class UpstreamClient:
         json_body: Any = None,
         timeout: float = 10.0,
     ) -> UpstreamResponse:
-        """One request; raises ``aiohttp.ClientError`` or ``TimeoutError`` if the store is away."""
+        """One request; raises ``UpstreamUnreachable`` or ``TimeoutError`` if the store is away."""
+        import aiohttp
+
         data = None
         hdrs = dict(headers or {})
         hdrs.setdefault("Via", VIA)  # a side call on an app's behalf is not a direct call
         if json_body is not None:
             data = json.dumps(json_body).encode()
             hdrs["Content-Type"] = "application/json"
-        async with self._get_session().request(
-            method, url, data=data, headers=hdrs, timeout=aiohttp.ClientTimeout(total=timeout)
-        ) as resp:
-            content = await resp.read()
-            content_type = resp.headers.get("Content-Type", "")
+        try:
+            async with self._get_session().request(
+                method, url, data=data, headers=hdrs, timeout=aiohttp.ClientTimeout(total=timeout)
+            ) as resp:
+                content = await resp.read()
+                content_type = resp.headers.get("Content-Type", "")
+        except aiohttp.ClientError as e:
+            raise UpstreamUnreachable(str(e) or type(e).__name__) from e
         try:
             body = json.loads(content) if content else None
         except ValueError:

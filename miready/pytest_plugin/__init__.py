@@ -15,6 +15,7 @@ asks for a fixture, so installing miready does not slow down unrelated suites.
 
 from miready.pytest_plugin.fixtures import _miready_session, miready_proxy, miready_store
 from miready.pytest_plugin.hooks import (
+    pytest_collection_finish,
     pytest_configure,
     pytest_runtest_makereport,
     pytest_runtest_protocol,
@@ -39,6 +40,7 @@ __all__ = [
     "miready_proxy",
     "miready_store",
     "pytest_addoption",
+    "pytest_collection_finish",
     "pytest_configure",
     "pytest_runtest_makereport",
     "pytest_runtest_protocol",

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from miready.pytest_plugin.junit import render_junit, rule_of
-from miready.pytest_plugin.options import Settings
+from miready.pytest_plugin.options import Settings, fixture_of
 from miready.pytest_plugin.servers import MireadySession
 from miready.pytest_plugin.tally import Tally, TestHit, test_hits
 
@@ -18,6 +18,7 @@ tally_key = pytest.StashKey[Tally]()
 session_key = pytest.StashKey[MireadySession]()
 current_test_key = pytest.StashKey[str]()
 pack_key = pytest.StashKey[Any]()
+SERVER_FIXTURES = frozenset({"miready_store", "miready_proxy"})
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -28,6 +29,26 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     config.stash[settings_key] = Settings.from_config(config)
     config.stash[tally_key] = Tally()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the servers in the background as soon as the run is known to use them.
+
+    The first test (after deselection) that names a server fixture decides which store; its
+    servers are starting while pytest gets to it. A run that names none, or only collects,
+    starts nothing; a fixture asked for with ``request.getfixturevalue`` starts on request.
+    """
+    config = session.config
+    factory = getattr(config, "_tmp_path_factory", None)  # what the tmp_path_factory fixture is
+    if config.option.collectonly or factory is None or session_key in config.stash:
+        return
+    for item in session.items:
+        if SERVER_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            servers = MireadySession(config.stash[settings_key], factory.mktemp("miready"))
+            servers.set_test(None)
+            config.stash[session_key] = servers
+            servers.prestart(*fixture_of(item, config))
+            return
 
 
 @pytest.hookimpl(wrapper=True)
@@ -87,6 +108,9 @@ def pytest_testnodedown(node: Any, error: Any) -> None:
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     config = session.config
     tally = config.stash[tally_key]
+    servers = config.stash.get(session_key, None)
+    if servers is not None:  # prestarted: stopped here when no test used it (skipped, say)
+        servers.close(tally if servers.in_use else Tally())
     workeroutput = getattr(config, "workeroutput", None)
     if workeroutput is not None:  # an xdist worker: the controller decides for the whole run
         workeroutput[WORKER_OUTPUT_KEY] = tally.to_json()

@@ -122,3 +122,18 @@ class Settings:
             app_id=config.getini("miready_app_id") or DEFAULT_APP_ID,
             scopes=tuple(s for arg in scopes for s in arg.split(",") if s),
         )
+
+
+def fixture_of(node: pytest.Item, config: pytest.Config) -> tuple[Path | None, str]:
+    """The store fixture for this test, and where it was set (for error messages)."""
+    marker = node.get_closest_marker("miready_fixture")
+    if marker is not None:
+        path = Path(marker.args[0])
+        where = f"@pytest.mark.miready_fixture on {node.nodeid}"
+        return (path if path.is_absolute() else Path(node.path).parent / path), where
+    ini = config.getini("miready_fixture")
+    if ini:
+        path = Path(ini)
+        where = f"miready_fixture in {config.inipath or 'the ini file'}"
+        return (path if path.is_absolute() else config.rootpath / path), where
+    return None, ""

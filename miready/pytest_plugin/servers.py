@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import socket
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -137,7 +139,10 @@ class MireadyProxy:
 
 
 class MireadySession:
-    """The servers of one worker, started on first use and keyed by fixture file."""
+    """The servers of one worker, started on first use and keyed by fixture file.
+
+    Thread-safe: ``prestart`` may run in a background thread while tests use the servers.
+    """
 
     def __init__(self, settings: Settings, tmp: Path) -> None:
         self.settings = settings
@@ -145,52 +150,110 @@ class MireadySession:
         self.test_file = tmp / "running-test"
         self.stores: dict[str, MireadyStore] = {}
         self.proxies: dict[str, RecordingProxy] = {}
+        self.in_use = False  # a test set the session fixture up (a prestart alone is not use)
+        self.closed = False
+        self._lock = threading.RLock()
+        self._prestart: threading.Thread | None = None
 
     def set_test(self, test_id: str | None) -> None:
         """Tell the proxies which test is running (None: between tests)."""
-        from miready.proxy.testid import write_test_id
+        from miready.proxy.testfile import write_test_id
 
         write_test_id(self.test_file, test_id)
 
+    def prestart(self, fixture: Path | None, source: str = "") -> None:
+        """Start the store and proxy of ``fixture`` in a background thread, so the first test
+        that asks for them finds them ready (or waits less). A failure is left for that test's
+        own request to raise again, with its message."""
+
+        def run() -> None:
+            try:
+                self.proxy(fixture, source).findings()  # the first baseline's imports, too
+            except BaseException:  # raised again, with its message, by the fixture that asks
+                pass
+
+        self._prestart = threading.Thread(target=run, name="miready-prestart", daemon=True)
+        self._prestart.start()
+
     def store(self, fixture: Path | None, source: str = "") -> MireadyStore:
         key = str(fixture or "")
-        if key not in self.stores:
-            server = start_mock(fixture, source)
-            store_id = sorted(server.platform.stores)[0]
-            app_id, scopes = self.settings.app_id, list(self.settings.scopes)
-            self.stores[key] = MireadyStore(server, store_id, app_id, scopes)
-        return self.stores[key]
+        with self._lock:
+            if key not in self.stores:
+                self.stores[key] = self._start_store(fixture, source)
+            return self.stores[key]
 
     def proxy(self, fixture: Path | None, source: str = "") -> RecordingProxy:
         key = str(fixture or "")
-        if key not in self.proxies:
-            from miready.mocks.admin_token import exported
-            from miready.proxy.process import ProxyProcess
+        with self._lock:
+            if key not in self.proxies:
+                self.proxies[key] = self._start_proxy(key, fixture, source)
+            return self.proxies[key]
 
-            store = self.store(fixture, source)
-            ledger = self.tmp / f"ledger-{len(self.proxies)}.db"
-            process = ProxyProcess(
-                store.url,
+    def _start_store(
+        self, fixture: Path | None, source: str, sock: socket.socket | None = None,
+        admin_token: str | None = None,
+    ) -> MireadyStore:  # fmt: skip
+        server = start_mock(fixture, source, sock, admin_token)
+        store_id = sorted(server.platform.stores)[0]
+        app_id, scopes = self.settings.app_id, list(self.settings.scopes)
+        return MireadyStore(server, store_id, app_id, scopes)
+
+    def _start_proxy(self, key: str, fixture: Path | None, source: str) -> RecordingProxy:
+        from miready.proxy.process import ProxyProcess
+
+        def launch(upstream: str, admin_token: str) -> ProxyProcess:
+            return ProxyProcess(
+                upstream,
                 ledger_url=f"sqlite:///{ledger}",
                 policy=self.settings.policy,
                 rules=self.settings.rules,
                 options={"miready_test_file": str(self.test_file)},
-                admin_token=store.server.admin_token,
-            )
-            with exported(store.server.admin_token):  # for the proxy's token introspection
-                process.start()
-            self.proxies[key] = RecordingProxy(store, process, ledger)
-        return self.proxies[key]
+                admin_token=admin_token,  # for the proxy's token introspection
+            ).launch()
+
+        ledger = self.tmp / f"ledger-{len(self.proxies)}.db"
+        store = self.stores.get(key)
+        if store is not None:
+            process = launch(store.url, store.server.admin_token)
+        else:
+            # The mock's socket first: its port is the proxy's upstream, so the proxy child
+            # starts (imports, mostly) while this process loads the mock.
+            from miready.mocks.admin_token import new_admin_token
+
+            check_fixture(fixture, source)
+            sock, admin_token = listening_socket(), new_admin_token()
+            try:
+                process = launch(f"http://127.0.0.1:{sock.getsockname()[1]}", admin_token)
+            except BaseException:
+                sock.close()
+                raise
+            try:
+                store = self.stores[key] = self._start_store(fixture, source, sock, admin_token)
+            except BaseException:
+                process.close()
+                raise
+        try:
+            process.wait_ready()
+        except BaseException:
+            process.close()
+            raise
+        return RecordingProxy(store, process, ledger)
 
     def unproxied(self) -> int:
-        return sum(store.unproxied() for store in self.stores.values())
+        return sum(store.unproxied() for store in list(self.stores.values()))
 
     def flush(self) -> None:
-        for proxy in self.proxies.values():
+        for proxy in list(self.proxies.values()):
             proxy.flush()
 
     def close(self, tally: Tally) -> None:
         """Stop the proxies (they drain their ledgers), tally and keep their ledgers, stop mocks."""
+        if self._prestart is not None:  # a start still running finishes first
+            self._prestart.join()
+        with self._lock:
+            if self.closed:
+                return
+            self.closed = True
         for proxy in self.proxies.values():
             if proxy.process.port is not None and not proxy.process.wait_until_recorded(
                 FLUSH_TIMEOUT_S
@@ -209,15 +272,42 @@ class MireadySession:
             store.server.stop()
 
 
-def start_mock(fixture: Path | None, source: str = "") -> MockServer:
-    """Start a mock on port 0; a fixture that cannot be served says which file and why."""
-    from miready.mocks.server import MockServer
+def listening_socket(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
+    """A listening TCP socket on host:port (0: a free port) for ``MockServer(sock=...)``: its
+    port is known at once, so the proxy in front of the mock starts while the mock loads."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(128)
+    except OSError:
+        sock.close()
+        raise
+    return sock
 
+
+def check_fixture(fixture: Path | None, source: str = "") -> None:
+    """A fixture file that does not exist says so, naming where it was set."""
     if fixture is not None and not fixture.is_file():
         why = "no such file" if not fixture.exists() else "not a file"
         raise FixtureError(f"miready fixture {fixture}: {why} (set by {source or 'the plugin'})")
+
+
+def start_mock(
+    fixture: Path | None,
+    source: str = "",
+    sock: socket.socket | None = None,
+    admin_token: str | None = None,
+) -> MockServer:
+    """Start a mock on port 0 (or on ``sock``); a fixture that cannot be served says which file
+    and why."""
+    from miready.mocks.server import MockServer
+
+    check_fixture(fixture, source)
+    extra: dict[str, Any] = {"sock": sock, "admin_token": admin_token}
     try:
-        return (MockServer() if fixture is None else MockServer(fixture)).start()
+        return (MockServer(**extra) if fixture is None else MockServer(fixture, **extra)).start()
     except RuntimeError as e:
         cause = e.__cause__ or e
         raise FixtureError(

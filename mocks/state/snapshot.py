@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from miready.contracts.yamlio import safe_load
 from miready.mocks.admin_schema import validate
 from miready.mocks.errors import Unprocessable
 from miready.mocks.ids import new_ulid
@@ -21,7 +22,7 @@ class FixtureError(Unprocessable):
 
 
 def read_fixture(path: Path | str) -> dict[str, Any]:
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    data = safe_load(Path(path).read_text(encoding="utf-8"))
     if not isinstance(data, dict):
         raise FixtureError("(root)", "must be a mapping with `stores` and `apps`")
     return data

@@ -22,6 +22,7 @@ NAMES = [
     "ledger_ingest",
     "certify_scale",
     "mock_throughput",
+    "plugin_startup",
 ]
 ROW_KEYS = {
     "figure", "value", "unit", "low", "high", "rounds",

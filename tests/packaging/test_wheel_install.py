@@ -6,6 +6,7 @@ both must import side by side. Slow (it builds and installs): pip's cache keeps 
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -85,6 +86,21 @@ def test__wheel__installed_next_to_proxy_py__should_run_the_demo(tmp_path):
         tmp_path,
     )
     assert "site-packages/proxy/" in both and "site-packages/miready/proxy/" in both, both
+
+    # What an app's CI gets from `pip install miready`: pytest loads the pytest11 entry points of
+    # every installed distribution, and the only one is miready's (no schemathesis, hypothesis).
+    plugins = _run(
+        [
+            str(python),
+            "-c",
+            "import json; from importlib.metadata import distributions, entry_points; "
+            "print(json.dumps([e.value for e in entry_points(group='pytest11')])); "
+            "print(json.dumps([d.metadata['Name'].lower() for d in distributions()]))",
+        ],
+        tmp_path,
+    ).splitlines()
+    assert json.loads(plugins[0]) == ["miready.pytest_plugin"], plugins
+    assert not {"schemathesis", "hypothesis", "pytest"} & set(json.loads(plugins[1])), plugins[1]
 
     demo = _run([str(venv / "bin" / "miready"), "demo", "--dir", str(tmp_path / "demo")], tmp_path)
     ran = time.monotonic() - started - built

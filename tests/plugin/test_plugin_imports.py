@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from importlib.metadata import requires
+from importlib.metadata import distribution, requires
 
 TEST_ONLY = ("schemathesis", "hypothesis")
 
@@ -28,3 +28,12 @@ def test_distribution__core_requirements__should_not_include_the_test_extras_plu
 
     assert [r for r in core if r.split(">")[0].split("[")[0].strip() in TEST_ONLY] == []
     assert len(core) > 0
+
+
+def test_distribution__pytest_entry_points__should_register_only_miready_s_own_plugin():
+    entry_points = distribution("miready").entry_points
+
+    assert [(e.name, e.value) for e in entry_points.select(group="pytest11")] == [
+        ("miready", "miready.pytest_plugin")
+    ]
+    assert {e.group for e in entry_points} == {"pytest11", "console_scripts"}

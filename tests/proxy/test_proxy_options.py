@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from miready.proxy.cli import build_parser
 from miready.proxy.options import addon_options, option_argv
-from miready.proxy.process import ProxyProcess
+from miready.proxy.process import ProxyProcess, ProxyStartError
 
 
 def test__every_addon_option__should_have_a_flag_with_its_help():
@@ -44,3 +47,20 @@ def test__proxy_process__admin_token__should_go_by_environment_never_argv(tmp_pa
     assert "adm-secret" not in " ".join(cmd)
     assert cmd[cmd.index("--sunset") + 1] == "x"
     assert process.options["miready_admin_token"] == "adm-secret"
+
+
+def test__proxy_process__command__should_not_load_mitmproxy_in_the_parent():
+    code = (
+        "import sys; from pathlib import Path; from miready.proxy.process import ProxyProcess; "
+        "p = ProxyProcess('http://x', options={'miready_introspect': False}); "
+        "cmd = p.command(Path('port'), Path('conf')); "
+        "print('--no-introspect' in cmd, any(m.split('.')[0] == 'mitmproxy' for m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+
+    assert out.stdout.split() == ["True", "False"], out.stderr
+
+
+def test__proxy_process__unknown_option__should_fail_to_start_naming_it():
+    with pytest.raises(ProxyStartError, match="unrecognized arguments: --nope"):
+        ProxyProcess("http://127.0.0.1:9", options={"miready_nope": 1}).start()
