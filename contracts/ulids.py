@@ -1,25 +1,30 @@
-"""ULIDs: 48 bits of Unix milliseconds, then 80 bits, in Crockford's base32 (26 characters).
+"""ULIDs (github.com/ulid/spec) through python-ulid, the one place miready makes them.
 
-Written here rather than imported: python-ulid reads its own version from the installed
-distributions' metadata when imported, tens of milliseconds at every start of the proxy and
-of the mock.
+python-ulid is imported on first use, not with this module: importing it reads its version
+from the installed distributions' metadata, about 30 ms that the proxy's and the mock's start-up
+need not pay (the proxy warms it in its preload thread once it listens: ``proxy.upstream``).
 """
 
 from __future__ import annotations
 
-import os
-import time
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's: no I, L, O, U
+if TYPE_CHECKING:
+    from ulid import ULID
+
+
+def _ulid() -> type[ULID]:
+    from ulid import ULID
+
+    return ULID
 
 
 def encode(raw: bytes) -> str:
     """16 bytes as a ULID string."""
     if len(raw) != 16:
         raise ValueError(f"a ULID is 16 bytes, not {len(raw)}")
-    n = int.from_bytes(raw, "big")
-    return "".join(ALPHABET[(n >> shift) & 31] for shift in range(125, -1, -5))
+    return str(_ulid().from_bytes(raw))
 
 
 def ulid_from(millis: int, tail: bytes) -> str:
@@ -29,5 +34,10 @@ def ulid_from(millis: int, tail: bytes) -> str:
 
 def new_ulid(at: datetime | None = None) -> str:
     """A fresh ULID at ``at`` (an aware datetime; now if None), with 80 random bits."""
-    millis = time.time_ns() // 1_000_000 if at is None else int(at.timestamp() * 1000)
-    return ulid_from(millis, os.urandom(10))
+    ulid = _ulid()
+    return str(ulid() if at is None else ulid.from_datetime(at))
+
+
+def preload() -> None:
+    """Import python-ulid now (in a background thread), so the first call does not wait."""
+    _ulid()

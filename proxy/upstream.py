@@ -30,7 +30,7 @@ class UpstreamUnreachable(OSError):
 
 
 def preload() -> threading.Thread:
-    """Import aiohttp in a background thread, so the first side call does not wait for it."""
+    """Import aiohttp (and python-ulid) in a background thread, so the first call does not wait."""
     thread = threading.Thread(target=_import_aiohttp, name="miready-preload", daemon=True)
     thread.start()
     return thread
@@ -38,6 +38,9 @@ def preload() -> threading.Thread:
 
 def _import_aiohttp() -> None:
     import aiohttp  # noqa: F401
+    from miready.contracts import ulids
+
+    ulids.preload()  # the call ids' ULIDs, for the same reason
 
 
 @dataclass(frozen=True, slots=True)
