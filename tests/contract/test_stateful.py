@@ -1,7 +1,7 @@
 """schemathesis's stateful phase follows the links of openapi.yaml to every operation of the spec,
 fulfillment orders and tracking events included, with real ids; every response passes every check
-but for what `allowlist.yaml` tolerates. Run with `-s` to see how many steps reached each operation
-(the same table is in the failure message)."""
+but for what `allowlist.yaml` tolerates. Run with `-s -n 0` to see how many steps reached each
+operation (the same table is in the failure message)."""
 
 from __future__ import annotations
 
