@@ -1,73 +1,30 @@
-"""The mock conforms to openapi.yaml under every schemathesis check, stateful phase included; the
-only failures tolerated are the ones `allowlist.yaml` lists, each with its reason."""
+"""Each operation of the mock conforms to openapi.yaml under every schemathesis check; the only
+failures tolerated are the ones `allowlist.yaml` lists, each with its reason. The stateful phase
+(links between operations) is `test_stateful.py`."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import schemathesis
-import yaml
-from hypothesis import HealthCheck, Phase, given, settings
-from hypothesis.stateful import run_state_machine_as_test
+from every_check import (  # type: ignore[import-not-found]
+    ALL_CHECKS,
+    COMMON,
+    HEADERS,
+    check_all,
+    load_allowlist,
+    unexpected,
+)
+from hypothesis import Phase, given, settings
 from miready.contracts import OPENAPI_PATH
 from miready.mocks.app import SAMPLE_FIXTURE
 from miready.mocks.server import MockServer
-from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.config import SchemathesisConfig
-from schemathesis.core.failures import FailureGroup
 from schemathesis.generation import GenerationMode
 
-TOKEN = "demo-ready-token-0002"  # every scope (mocks/fixtures/sample.yaml)
-HEADERS = {
-    "Authentication": f"bearer {TOKEN}",
-    "User-Agent": "miready-contract-tests (dev@example.com)",
-}
-ALLOWLIST_PATH = Path(__file__).with_name("allowlist.yaml")
-load_all_checks()
-ALL_CHECKS = [c for c in CHECKS.get_all() if callable(c) and not isinstance(c, type)]
 EXAMPLES = 3  # per operation and generation mode: a few seconds at most
-COMMON = {
-    "deadline": None,
-    "derandomize": True,
-    "database": None,
-    "suppress_health_check": list(HealthCheck),
-}
-
-
-def load_allowlist() -> dict[tuple[str, str], str]:
-    """`(check, operationId or '*') -> reason`."""
-    entries = yaml.safe_load(ALLOWLIST_PATH.read_text(encoding="utf-8"))["allowed"]
-    return {(e["check"], e["operation"]): e["reason"] for e in entries}
-
-
-def unexpected(found: set[tuple[str, str]]) -> list[tuple[str, str]]:
-    allowed = load_allowlist()
-    return sorted(f for f in found if f not in allowed and (f[0], "*") not in allowed)
-
-
-def check_all(case, response, found: set[tuple[str, str]], **kwargs) -> None:
-    """Run every check on one response, one at a time, noting which fail (never raising)."""
-    op = case.operation.definition.raw["operationId"]
-    for check in ALL_CHECKS:
-        try:
-            case.validate_response(response, checks=[check], headers=HEADERS, **kwargs)
-        except (AssertionError, FailureGroup):  # a failing check (or several)
-            found.add((check.__name__, op))
-
-
-def created(store) -> int:
-    """How many resources a store holds (what the stateful run's links create)."""
-    records = sum(len(r) for r in store.records.values())
-    return len(store.products) + len(store.locations) + len(store.webhooks) + records
-
-
-def _schema():
-    return schemathesis.openapi.from_path(OPENAPI_PATH, config=SchemathesisConfig())
-
-
-SCHEMA = _schema()
+SCHEMA = schemathesis.openapi.from_path(OPENAPI_PATH, config=SchemathesisConfig())
 OPERATIONS = [op.ok() for op in SCHEMA.get_all_operations()]
 
 
@@ -105,30 +62,4 @@ def test__every_operation__under_every_check__should_fail_only_as_allowed(mock, 
 
         run()
     assert calls and all(status < 500 for status in calls), calls
-    assert unexpected(found) == [], sorted(found)
-
-
-def test__stateful_links__under_every_check__should_fail_only_as_allowed(mock) -> None:
-    base_url = f"{mock.url}/v1/1"
-    store = mock.platform.stores["1"]
-    before = created(store)
-    found: set[tuple[str, str]] = set()
-
-    class Machine(_schema().as_state_machine()):  # type: ignore[misc]
-        def get_call_kwargs(self, case):
-            return {"base_url": base_url, "headers": HEADERS}
-
-        def validate_response(self, response, case, additional_checks=None, **kwargs):
-            check_all(
-                case,
-                response,
-                found,
-                transport_kwargs={"base_url": base_url},
-                recorder=self.recorder,
-            )
-
-    run_state_machine_as_test(
-        Machine, settings=settings(max_examples=8, stateful_step_count=6, **COMMON)
-    )
-    assert created(store) > before  # links were followed: resources were created
     assert unexpected(found) == [], sorted(found)
