@@ -123,11 +123,12 @@ def _details(a: AppReport, width: int, with_summary: bool = False) -> list[str]:
         deprecated = sum(p.deprecated for p in a.timeline)
         coverage = _coverage(a).replace("\n", "; ") or "none"
         out += _para(f"deprecated calls: {deprecated}; coverage (new/legacy): {coverage}", width)
+    render = _finding_blocks if width < NARROW else _findings
     if a.blocking_findings:
-        out += _findings(a.blocking_findings, width)
+        out += render(a.blocking_findings, width)
     if a.advisory_findings:
         out.append("Advisory (never blocks):")
-        out += _findings(a.advisory_findings, width)
+        out += render(a.advisory_findings, width)
     return out
 
 
@@ -155,3 +156,31 @@ def _findings(findings: tuple[FindingReport, ...], width: int) -> list[str]:
             ]
         )
     return render_table(FINDING_COLUMNS, rows, width, show_lines=True)
+
+
+def _finding_blocks(findings: tuple[FindingReport, ...], width: int) -> list[str]:
+    """Findings on a narrow console: one indented block each instead of five squeezed columns,
+    the rule and its counts first; only what cannot fit a line (a URL, a JSON example) folds."""
+    out: list[str] = []
+    for f in findings:
+        first, last = stamp(f.hits.first_at)[:10], stamp(f.hits.last_at)[:10]
+        per_day = ", ".join(f"{month_day(day)}: {n}" for day, n in sorted(f.hits.per_day.items()))
+        example = json.dumps(f.example, separators=(",", ":")) if f.example is not None else "-"
+        out.append("")
+        out += _para(f"{f.rule.id} ({f.hits.count} calls, {first} .. {last})", width)
+        fields = [
+            ("", f"{f.rule.title}: {f.endpoint}"),
+            ("per day: ", per_day),
+            ("example: ", example),
+            *(("use: ", r) for r in f.replacements),
+            ("docs: ", f.documentation_url),
+        ]
+        for label, text in fields:
+            out += textwrap.wrap(
+                label + text,
+                width,
+                initial_indent="  ",
+                subsequent_indent="    ",
+                break_on_hyphens=False,
+            ) or ["  -"]
+    return out

@@ -55,3 +55,24 @@ def test__certify_text_down_a_pipe__should_take_the_width_of_columns(
     # each app's row names it in the App column: no column squeezed empty
     assert any(line.startswith("│ legacy-shipping-app") for line in out.splitlines())
     assert "Fulfillment actions" in out  # a coverage family, in the table or the details
+
+
+@pytest.mark.parametrize(("width", "blocks"), [(80, True), (100, True), (120, False)])
+def test__findings_on_a_narrow_console__should_be_blocks_not_squeezed_columns(
+    two_apps, pack, width, blocks
+) -> None:
+    report = build_report(two_apps, pack, AS_OF, two_apps.apps())
+    console = Console(width=width, record=True, color_system=None)
+    write(console, report)
+    text = console.export_text()
+    assert max(len(line) for line in text.splitlines()) <= width
+    finding = next(f for a in report.apps for f in a.blocking_findings)
+    block_head = f"{finding.rule.id} ({finding.hits.count} calls,"
+    if blocks:  # the rule id whole on its line, then its fields indented
+        assert any(line.startswith(block_head) for line in text.splitlines()), text
+        assert "  per day: " in text and "  docs: https://" in text
+        assert "Per day" not in text  # no squeezed findings table
+    else:
+        assert "Per day" in text and not any(
+            line.startswith(block_head) for line in text.splitlines()
+        )
