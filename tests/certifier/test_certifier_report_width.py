@@ -23,14 +23,18 @@ def two_apps(ledger, calls):
     return ledger
 
 
+def on_console(report, width: int) -> str:
+    """The report as a console of ``width`` columns shows it."""
+    console = Console(width=width, record=True, color_system=None)
+    write(console, report)
+    return console.export_text()
+
+
 @pytest.mark.parametrize("width", [80, 100, 120])
 def test__text_report__at_width__should_show_every_app_verdict_and_coverage(
     two_apps, pack, width
 ) -> None:
-    report = build_report(two_apps, pack, AS_OF, two_apps.apps())
-    console = Console(width=width, record=True, color_system=None)
-    write(console, report)
-    text = console.export_text()
+    text = on_console(build_report(two_apps, pack, AS_OF, two_apps.apps()), width)
     assert max(len(line) for line in text.splitlines()) <= width
     for word in ("legacy-shipping-app", "migrated-shipping-app", "not_ready", "auto_approved"):
         assert word in text, (word, text)
@@ -62,9 +66,7 @@ def test__findings_on_a_narrow_console__should_be_blocks_not_squeezed_columns(
     two_apps, pack, width, blocks
 ) -> None:
     report = build_report(two_apps, pack, AS_OF, two_apps.apps())
-    console = Console(width=width, record=True, color_system=None)
-    write(console, report)
-    text = console.export_text()
+    text = on_console(report, width)
     assert max(len(line) for line in text.splitlines()) <= width
     finding = next(f for a in report.apps for f in a.blocking_findings)
     block_head = f"{finding.rule.id} ({finding.hits.count} calls,"

@@ -38,21 +38,28 @@ async def _stores(api) -> list[str]:
     return [s["id"] for s in state["stores"]]
 
 
+# (collection, the URL's field, the other fields of a valid body): every URL the mock calls
+URL_HOLDERS = [
+    ("/webhooks", "url", {"event": "order/created"}),
+    ("/shipping_carriers", "callback_url", {"name": "Rates"}),
+]
+
+
+@pytest.mark.parametrize(("collection", "field", "rest"), URL_HOLDERS, ids=["webhook", "carrier"])
 @pytest.mark.parametrize(("template", "says"), REFUSED)
-async def test__webhook_url_of_the_mock_itself__should_be_422_on_create_and_update(
-    api, client, template, says
+async def test__url_of_the_mock_itself__should_be_422_on_create_and_update(
+    api, client, template, says, collection, field, rest
 ) -> None:
     url = template.format(port=client.server.port)
-    status, body = await api.post("/webhooks", {"event": "order/created", "url": url})
-    assert status == 422 and says in body["url"][0], body
-    status, hook = await api.post(
-        "/webhooks", {"event": "order/created", "url": "https://hooks.example.com/ok"}
-    )
+    status, body = await api.post(collection, {**rest, field: url})
+    assert status == 422 and says in body[field][0], body
+    ok_url = "https://hooks.example.com/ok"
+    status, created = await api.post(collection, {**rest, field: ok_url})
     assert status == 201
-    status, body = await api.put(f"/webhooks/{hook['id']}", {"url": url})
-    assert status == 422 and says in body["url"][0], body
-    _, hooks = await api.get("/webhooks")
-    assert [h["url"] for h in hooks] == ["https://hooks.example.com/ok"]
+    status, body = await api.put(f"{collection}/{created['id']}", {field: url})
+    assert status == 422 and says in body[field][0], body
+    _, listed = await api.get(collection)
+    assert [item[field] for item in listed] == [ok_url]
 
 
 @pytest.mark.parametrize(
@@ -189,19 +196,3 @@ async def test__delivery_resolver__should_drop_names_that_resolve_to_the_mock(
     else:
         with pytest.raises(OSError, match="mock platform itself"):
             await resolver.resolve("hooks.test", port)
-
-
-@pytest.mark.parametrize(("template", "says"), REFUSED)
-async def test__carrier_callback_of_the_mock_itself__should_be_422_on_create_and_update(
-    api, client, template, says
-) -> None:
-    url = template.format(port=client.server.port)
-    status, body = await api.post("/shipping_carriers", {"name": "C", "callback_url": url})
-    assert status == 422 and says in body["callback_url"][0], body
-    ok_url = "https://rates.example.com/quote"
-    status, carrier = await api.post("/shipping_carriers", {"name": "C", "callback_url": ok_url})
-    assert status == 201
-    status, body = await api.put(f"/shipping_carriers/{carrier['id']}", {"callback_url": url})
-    assert status == 422 and says in body["callback_url"][0], body
-    _, carriers = await api.get("/shipping_carriers")
-    assert [c["callback_url"] for c in carriers] == [ok_url]
