@@ -207,6 +207,13 @@ class RulePack:
     path: Path | None = None  # the pack's folder
     _by_endpoint: dict[str, EndpointRules] = field(default_factory=dict, repr=False)
     _by_id: dict[str, Rule] = field(default_factory=dict, repr=False)
+    # whether a finding can depend on who calls (a ``missing_scope`` rule or ``app_kinds``):
+    # read on every proxied call, so computed once
+    judges_apps: bool = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        judges = any(r.kind == "missing_scope" or r.app_kinds for r in self.rules)
+        object.__setattr__(self, "judges_apps", judges)
 
     @property
     def id(self) -> str:
@@ -240,10 +247,6 @@ class RulePack:
     def grace_header(self) -> GraceHeader | None:
         return self.manifest.grace_header
 
-    @property
-    def judges_apps(self) -> bool:
-        """Whether a finding can depend on who calls: a ``missing_scope`` rule or ``app_kinds``."""
-        return any(r.kind == "missing_scope" or r.app_kinds for r in self.rules)
 
     def rule(self, rule_id: str) -> Rule:
         return self._by_id[rule_id]
