@@ -230,17 +230,7 @@ class PostgresLedger:
     def rollups(
         self, app_id: str, start: datetime | date, end: datetime | date, kind: str | None = None
     ) -> list[DailyCount]:
-        first, last = utc_day(start, "rollups start"), utc_day(end, "rollups end")
-        query = (
-            f"SELECT {ROLLUP_COLUMNS} FROM rollups WHERE app_id = %s AND day >= %s AND day <= %s"
-        )
-        args: tuple = (app_id, first, last)
-        if kind is not None:
-            query += " AND kind = %s"
-            args += (kind,)
-        query += " ORDER BY day, kind, key"
-        rows = self._run(f"read rollups of {app_id!r}", lambda c: c.execute(query, args).fetchall())
-        return _daily_counts(rows)
+        return self.rollups_by_app([app_id], start, end, kind)[app_id]
 
     def rollups_by_app(
         self,
@@ -271,14 +261,7 @@ class PostgresLedger:
         return found
 
     def examples(self, app_id: str) -> dict[str, str]:
-        rows = self._run(
-            f"read examples of {app_id!r}",
-            lambda c: c.execute(
-                "SELECT rule_id, example FROM examples WHERE app_id = %s ORDER BY rule_id",
-                (app_id,),
-            ).fetchall(),
-        )
-        return dict(rows)
+        return self.examples_by_app([app_id])[app_id]
 
     def examples_by_app(self, app_ids: Sequence[str]) -> dict[str, dict[str, str]]:
         found: dict[str, dict[str, str]] = {app_id: {} for app_id in app_ids}
@@ -308,18 +291,7 @@ class PostgresLedger:
         )
 
     def reviews(self, app_id: str) -> list[Review]:
-        rows = self._run(
-            f"read reviews of {app_id!r}",
-            lambda c: c.execute(
-                "SELECT app_id, decision, reviewer, reason, at FROM reviews WHERE app_id = %s "
-                "ORDER BY at, id",
-                (app_id,),
-            ).fetchall(),
-        )
-        return [
-            Review(app_id=r[0], decision=r[1], reviewer=r[2], reason=r[3], at=_utc(r[4]))
-            for r in rows
-        ]
+        return self.reviews_by_app([app_id])[app_id]
 
     def reviews_by_app(self, app_ids: Sequence[str]) -> dict[str, list[Review]]:
         found: dict[str, list[Review]] = {app_id: [] for app_id in app_ids}
