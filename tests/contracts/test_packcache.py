@@ -86,3 +86,33 @@ def test__load__cache_turned_off__should_write_nothing(tmp_path, compiled, monke
 
     assert compiled == [folder, folder]
     assert not packcache.cache_dir().exists()
+
+
+@pytest.mark.parametrize("content", [b"", b"\x80\x05\x95truncated", b"not a pickle"])
+def test__load__cache_file_truncated_or_garbage__should_compile_again(tmp_path, compiled, content):
+    """A file cut short (a crash, a full disk) or overwritten is a miss, never an error."""
+    folder = acme(tmp_path)
+    load(folder)
+    cached = packcache.cache_dir() / f"{packcache.key(folder)}.pickle"
+    cached.write_bytes(content)
+
+    pack = load(folder)
+
+    assert compiled == [folder, folder]
+    assert pack.name == "acme-widgets"
+
+
+def test__load__cache_not_writable__should_still_load_the_pack(tmp_path, compiled, monkeypatch):
+    """A disk that refuses the write (full, read-only) costs the cache, not the pack."""
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(packcache.tempfile, "mkstemp", full_disk)
+    folder = acme(tmp_path)
+
+    first, second = load(folder), load(folder)
+
+    assert compiled == [folder, folder]
+    assert first.name == second.name == "acme-widgets"
+    assert not list(packcache.cache_dir().glob("*.pickle"))

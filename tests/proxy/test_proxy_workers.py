@@ -148,3 +148,34 @@ def test__one_worker__should_say_so_in_its_status(mock):
     with ProxyProcess(mock.url) as proxy:
         status, pid = proxy.status(), proxy.pid
     assert status["worker"] == {"index": 1, "count": 1, "pid": pid}
+
+
+@pytest.mark.postgres
+def test__two_workers__ledger_dead_then_back__should_answer_spool_and_record_every_call(
+    mock, client_for
+):
+    """Both workers keep answering while the one ledger is missing, spool in their own journals,
+    and drain every call into it once it exists: answered = spooled = recorded."""
+    psycopg = pytest.importorskip("psycopg")
+    if os.environ.get("MIREADY_SKIP_POSTGRES") == "1":
+        pytest.skip("MIREADY_SKIP_POSTGRES=1")
+    name = f"miready_workers_dead_{uuid.uuid4().hex[:12]}"
+    url = POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"  # a database not created yet
+    calls = 60
+    with psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=10) as admin:
+        try:
+            with ProxyProcess(mock.url, ledger_url=url, workers=2) as proxy:
+                statuses = answers(client_for(proxy.url, TOKEN, "ScaleOut/1.0"), calls)
+                seen = workers_seen(proxy)
+                assert not any(w["ledger_ok"] for w in seen.values()), seen
+                admin.execute(f"CREATE DATABASE {name}")
+                poll(lambda: recorded(url) == calls, f"{calls} calls in the ledger once it exists")
+                assert proxy.stop() == 0
+                log = proxy.log()
+            assert statuses == [200] * calls
+            assert recorded(url) == calls
+            served = {int(i): int(n) for i, n in EXIT_LINE.findall(log)}
+            assert sum(served.values()) == calls, log
+            assert ", 0 lost; 0 left in the journals" in log
+        finally:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
