@@ -10,7 +10,7 @@ from typing import Any
 
 from aiohttp import web
 from miready.mocks.clock import Clock
-from miready.mocks.errors import ApiError, error_body, invalid
+from miready.mocks.errors import ApiError, error_body
 from miready.mocks.keys import installation_key, rate_limiter_key, store_key
 from miready.mocks.middlewares import Handler
 from miready.mocks.plans import platform_limits, rate_limit_multiplier
@@ -68,9 +68,8 @@ class RateLimiter:
         return self.buckets[key]
 
     def configure(self, body: Any) -> None:
-        """`{"enabled": bool}` alone: everywhere; with `store_id` or `app_id`: for that one."""
-        if not isinstance(body, dict) or not isinstance(body.get("enabled"), bool):
-            raise invalid("enabled", "must be true or false")
+        """`{"enabled": bool}` alone: everywhere; with `store_id` or `app_id`: for that one
+        (shaped as `mock_admin.json`'s `set_rate_limit` says; the route checks)."""
         enabled = body["enabled"]
         targets = [(k, body[k]) for k in ("store_id", "app_id") if body.get(k) is not None]
         if not targets:

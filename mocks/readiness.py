@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from miready.mocks.errors import ApiError, invalid
+from miready.mocks.errors import ApiError
 from miready.mocks.state.platform import Platform, Store
 
 READY_VERDICTS = frozenset({"not_affected", "auto_approved", "manually_approved"})
@@ -32,15 +32,12 @@ class Readiness:
         return known | self.overrides
 
     def set(self, body: Any) -> None:
-        """`{app_id: {"verdict": ..., "eligible_on": ...}}`; `null` forgets an override."""
-        if not isinstance(body, dict):
-            raise invalid("body", "must map app ids to {verdict, eligible_on}")
+        """`{app_id: {"verdict": ..., "eligible_on": ...}}`; `null` forgets an override (shaped
+        as `mock_admin.json`'s `set_readiness` says; the route checks)."""
         for app_id, row in body.items():
             if row is None:
                 self.overrides.pop(str(app_id), None)
                 continue
-            if not isinstance(row, dict) or not isinstance(row.get("verdict"), str):
-                raise invalid(f"{app_id}.verdict", "is required")
             self.overrides[str(app_id)] = (row["verdict"], row.get("eligible_on"))
 
     def not_ready(self, platform: Platform, app_ids: list[str]) -> list[dict[str, Any]]:
