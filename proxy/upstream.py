@@ -31,12 +31,12 @@ class UpstreamUnreachable(OSError):
 
 def preload() -> threading.Thread:
     """Import aiohttp (and python-ulid) in a background thread, so the first call does not wait."""
-    thread = threading.Thread(target=_import_aiohttp, name="miready-preload", daemon=True)
+    thread = threading.Thread(target=_preload_imports, name="miready-preload", daemon=True)
     thread.start()
     return thread
 
 
-def _import_aiohttp() -> None:
+def _preload_imports() -> None:
     import aiohttp  # noqa: F401
     from miready.contracts import ulids
 
