@@ -247,7 +247,6 @@ class RulePack:
     def grace_header(self) -> GraceHeader | None:
         return self.manifest.grace_header
 
-
     def rule(self, rule_id: str) -> Rule:
         return self._by_id[rule_id]
 
